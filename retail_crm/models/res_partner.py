@@ -1,0 +1,890 @@
+# Copyright 2026 Retail CRM developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import re
+import threading
+from datetime import datetime, time
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, sql
+
+from ..tools.channels import RETAIL_CHANNELS
+from ..tools.phone import mask_phone, try_normalize_mobile
+
+_logger = logging.getLogger(__name__)
+
+# Purchase statistics: written only by _retail_refresh_purchase_stats (SQL).
+STATS_FIELDS = (
+    "retail_first_purchase_date",
+    "retail_last_purchase_date",
+    "retail_order_count",
+    "retail_total_spent",
+    "retail_avg_ticket",
+    "retail_window_spent",
+    "retail_window_order_count",
+)
+# Fields an associate may not change on a member (store managers may).
+MANAGER_FIELDS = frozenset({"retail_store_id", "user_id", "active"})
+# Fields only HQ may change on a member.
+HQ_FIELDS = frozenset(
+    {
+        "is_retail_member",
+        "retail_member_code",
+        "retail_join_date",
+        "retail_channel",
+        "company_id",
+        "property_product_pricelist",
+    }
+)
+# Set by the consent logic only.
+CONSENT_FIELDS = frozenset(
+    {"retail_consent_date", "retail_consent_channel", "retail_consent_log_ids"}
+)
+# Phone fields shown masked to associates for members not assigned to them.
+MASKED_FIELDS = (
+    "phone",
+    "mobile",
+    "retail_mobile",
+    "phone_sanitized",
+    "retail_phone_search",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_retail_member = fields.Boolean(
+        string="Retail Member", index=True, tracking=True, copy=False
+    )
+    retail_member_code = fields.Char(
+        string="Member Code",
+        index=True,
+        tracking=True,
+        copy=False,
+        help="Unique per company; printed as the barcode of the member card.",
+    )
+    retail_store_id = fields.Many2one(
+        "retail.store",
+        string="Home Store",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    retail_join_date = fields.Date(string="Join Date", copy=False, tracking=True)
+    retail_channel = fields.Selection(
+        RETAIL_CHANNELS, string="Acquisition Channel", copy=False
+    )
+    retail_birthday = fields.Date(string="Birthday")
+    retail_gender = fields.Selection(
+        [("female", "Female"), ("male", "Male"), ("other", "Other")],
+        string="Gender",
+    )
+    retail_mobile = fields.Char(
+        string="Normalized Mobile",
+        compute="_compute_retail_mobile",
+        store=True,
+        index=True,
+        copy=False,
+        help="Mobile number in E.164 form, used to find members and "
+        "to keep one member per mobile.",
+    )
+    retail_phone_search = fields.Char(
+        string="Phone (any format)",
+        compute="_compute_retail_phone_search",
+        search="_search_retail_phone_search",
+    )
+    retail_marketing_consent = fields.Boolean(
+        string="Marketing Consent", tracking=True, copy=False
+    )
+    retail_consent_date = fields.Datetime(
+        string="Consent Changed On", readonly=True, copy=False
+    )
+    retail_consent_channel = fields.Selection(
+        RETAIL_CHANNELS, string="Consent Channel", readonly=True, copy=False
+    )
+    retail_consent_log_ids = fields.One2many(
+        "retail.consent.log",
+        "partner_id",
+        string="Consent History",
+        readonly=True,
+    )
+    retail_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_retail_currency_id"
+    )
+    retail_first_purchase_date = fields.Date(
+        string="First Purchase", readonly=True, copy=False
+    )
+    retail_last_purchase_date = fields.Date(
+        string="Last Purchase", readonly=True, copy=False
+    )
+    retail_order_count = fields.Integer(string="Orders", readonly=True, copy=False)
+    retail_total_spent = fields.Monetary(
+        string="Total Spent",
+        currency_field="retail_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    retail_avg_ticket = fields.Monetary(
+        string="Average Ticket",
+        currency_field="retail_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    retail_window_spent = fields.Monetary(
+        string="Spent in Window",
+        currency_field="retail_currency_id",
+        readonly=True,
+        copy=False,
+        help="Spent inside the rolling statistics window of the company.",
+    )
+    retail_window_order_count = fields.Integer(
+        string="Orders in Window", readonly=True, copy=False
+    )
+
+    def init(self):
+        super().init()
+        # Backstops of the Python constraints _check_retail_mobile_unique and
+        # _check_retail_member_code against concurrent transactions. They are
+        # checked at commit (deferred): checked at once, they would fail the
+        # flush of a duplicate with a raw IntegrityError before the Python
+        # constraint can tell the user, in their language, what clashes.
+        self._retail_deferred_constraint(
+            "res_partner_retail_mobile_uniq",
+            SQL(
+                "EXCLUDE USING btree (company_id WITH =, retail_mobile WITH =)"
+                " WHERE (is_retail_member AND active AND retail_mobile IS NOT NULL)"
+                " DEFERRABLE INITIALLY DEFERRED"
+            ),
+        )
+        self._retail_deferred_constraint(
+            "res_partner_retail_member_code_uniq",
+            SQL(
+                "UNIQUE (company_id, retail_member_code)"
+                " DEFERRABLE INITIALLY DEFERRED"
+            ),
+        )
+
+    def _retail_deferred_constraint(self, name, definition):
+        cr = self.env.cr
+        if sql.constraint_definition(cr, "res_partner", name):
+            return
+        # earlier versions: a plain (immediate) unique index of that name
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+        cr.execute(
+            SQL(
+                "ALTER TABLE res_partner ADD CONSTRAINT %s %s",
+                SQL.identifier(name),
+                definition,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Computes and searches
+    # ------------------------------------------------------------------
+    @api.depends("mobile", "company_id.retail_phone_region")
+    def _compute_retail_mobile(self):
+        default_region = self.env.company.retail_phone_region or "CN"
+        for partner in self:
+            region = partner.company_id.retail_phone_region or default_region
+            partner.retail_mobile = try_normalize_mobile(partner.mobile, region)
+
+    def _compute_retail_phone_search(self):
+        for partner in self:
+            partner.retail_phone_search = partner.retail_mobile
+
+    def _search_retail_phone_search(self, operator, value):
+        if operator not in ("=", "ilike", "like", "=ilike") or not value:
+            raise UserError(self.env._("Unsupported search on phone numbers."))
+        region = self.env.company.retail_phone_region or "CN"
+        normalized = try_normalize_mobile(value, region)
+        if normalized:
+            return [("retail_mobile", "=", normalized)]
+        digits = re.sub(r"\D", "", str(value))
+        if len(digits) >= 4:
+            return [("retail_mobile", "like", digits)]
+        return expression.FALSE_DOMAIN
+
+    @api.depends("company_id")
+    def _compute_retail_currency_id(self):
+        for partner in self:
+            partner.retail_currency_id = (
+                partner.company_id.currency_id or self.env.company.currency_id
+            )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        if (
+            operator in ("ilike", "=ilike", "=")
+            and isinstance(value, str)
+            and value.strip()
+        ):
+            extra = [("retail_member_code", "=ilike", value.strip())]
+            region = self.env.company.retail_phone_region or "CN"
+            mobile = try_normalize_mobile(value, region)
+            if mobile:
+                extra = expression.OR([extra, [("retail_mobile", "=", mobile)]])
+            domain = expression.OR([domain, extra])
+        return domain
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.model
+    def _retail_phone_user_error(self, err):
+        """A translated error for a :class:`PhoneError`."""
+        messages = {
+            "empty": self.env._("The mobile number is empty."),
+            "invalid": self.env._(
+                "%(value)s is not a valid phone number.", value=err.value
+            ),
+            "not_mobile": self.env._(
+                "%(value)s is not a mobile number (landline or service "
+                "number); members need a mobile number.",
+                value=err.value,
+            ),
+        }
+        return ValidationError(messages[err.code])
+
+    @api.constrains("is_retail_member", "mobile", "company_id", "retail_store_id")
+    def _check_retail_member(self):
+        for member in self.filtered("is_retail_member"):
+            if not member.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Member %(name)s must belong to a company.",
+                        name=member.display_name,
+                    )
+                )
+            if not member.retail_store_id:
+                raise ValidationError(
+                    self.env._(
+                        "Member %(name)s needs a home store.",
+                        name=member.display_name,
+                    )
+                )
+            if member.mobile:
+                member.company_id._retail_normalize_mobile(member.mobile)
+
+    @api.constrains("is_retail_member", "user_id", "retail_store_id")
+    def _check_retail_associate_store(self):
+        """A member's associate works in the member's home store.
+
+        Moving a member to another store therefore also needs an associate of
+        that store (or none): customers stay with the store, not the person.
+        """
+        for member in self.filtered(lambda p: p.is_retail_member and p.user_id):
+            store = member.retail_store_id
+            # sudo: only whether the user is on the staff list matters, and
+            # store managers cannot read other users' store assignments.
+            if store and member.user_id not in store.sudo().staff_user_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work in %(store)s: members can "
+                        "only be assigned to associates of their home store.",
+                        user=member.user_id.name,
+                        store=store.display_name,
+                    )
+                )
+
+    @api.constrains("is_retail_member", "retail_mobile", "active", "company_id")
+    def _check_retail_mobile_unique(self):
+        members = self.filtered(
+            lambda p: p.is_retail_member and p.active and p.retail_mobile
+        )
+        if not members:
+            return
+        # sudo: the other member may belong to a store the current user cannot
+        # see; we only report that it exists, with what the user may see of it
+        # (see _retail_duplicate_message). It stays sudo to be compared here.
+        others = self.sudo().search(
+            [
+                ("is_retail_member", "=", True),
+                ("retail_mobile", "in", members.mapped("retail_mobile")),
+                ("company_id", "in", members.company_id.ids),
+            ]
+        )
+        for member in members:
+            clash = others.filtered(
+                lambda o, m=member: o.retail_mobile == m.retail_mobile
+                and o.company_id == m.company_id
+                and o != m
+            )
+            if clash:
+                raise ValidationError(self._retail_duplicate_message(member, clash[0]))
+
+    def _retail_duplicate_message(self, member, existing):
+        # with_user: what the user may see, also when the constraint runs in a
+        # sudo environment (e.g. recomputed by a flush of sudo code).
+        visible = existing.with_user(self.env.uid)._filtered_access("read")
+        if visible:
+            return self.env._(
+                "A member with the mobile %(mobile)s already exists: "
+                "%(name)s (%(code)s, %(store)s).",
+                mobile=member.mobile,
+                name=visible.name,
+                code=visible.retail_member_code or "-",
+                store=visible.retail_store_id.display_name or "-",
+            )
+        return self.env._(
+            "A member with the mobile %(mobile)s exists in another store. "
+            "Ask your store manager or HQ to look it up.",
+            mobile=member.mobile,
+        )
+
+    @api.constrains("retail_member_code", "company_id")
+    def _check_retail_member_code(self):
+        coded = self.filtered("retail_member_code")
+        if not coded:
+            return
+        # sudo: codes are unique across stores the user may not see.
+        clashes = self.sudo().search_count(
+            [
+                ("retail_member_code", "in", coded.mapped("retail_member_code")),
+                ("company_id", "in", coded.company_id.ids),
+                ("id", "not in", coded.ids),
+                ("active", "in", (True, False)),
+            ]
+        )
+        codes = coded.mapped(lambda p: (p.company_id.id, p.retail_member_code))
+        if clashes or len(codes) != len(set(codes)):
+            raise ValidationError(
+                self.env._(
+                    "The member code %(codes)s is already used in this company.",
+                    codes=", ".join(sorted({c for __, c in codes})),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_member = self.env.context.get("default_is_retail_member")
+        for vals in vals_list:
+            if vals.get("is_retail_member", default_member):
+                self._retail_prepare_member_vals(vals)
+        partners = super().create(vals_list)
+        consenting = partners.filtered(
+            lambda p: p.is_retail_member and p.retail_marketing_consent
+        )
+        consenting._retail_log_consent()
+        return partners
+
+    def _retail_prepare_member_vals(self, vals):
+        """Fill the defaults of a new member in ``vals`` (in place)."""
+        user = self.env.user
+        vals["is_retail_member"] = True
+        company = self.env["res.company"].browse(
+            vals.get("company_id") or self.env.company.id
+        )
+        vals["company_id"] = company.id
+        if not vals.get("retail_store_id"):
+            store_id = self.env.context.get("default_retail_store_id")
+            store = (
+                self.env["retail.store"].browse(store_id)
+                if store_id
+                else user._retail_home_store()
+            )
+            if not store:
+                raise UserError(
+                    self.env._(
+                        "You are not assigned to any store, so the new member "
+                        "has no home store. Choose a store, or ask an "
+                        "administrator to add you to a store's staff."
+                    )
+                )
+            vals["retail_store_id"] = store.id
+        role = user._retail_role()
+        if role in ("associate", "manager") and not self.env.su:
+            store = self.env["retail.store"].browse(vals["retail_store_id"])
+            if store not in user.retail_store_ids:
+                # sudo below: the store may be of a company the user cannot
+                # read; only its name is shown in the message.
+                raise AccessError(
+                    self.env._(
+                        "You can only register members in the stores you "
+                        "work in, not in %(store)s.",
+                        store=store.sudo().display_name,
+                    )
+                )
+        if "user_id" not in vals and "default_user_id" not in self.env.context:
+            if role in ("associate", "manager"):
+                vals["user_id"] = user.id
+        vals.setdefault("retail_join_date", fields.Date.context_today(self))
+        vals.setdefault(
+            "retail_channel", self.env.context.get("retail_channel", "store")
+        )
+        if not vals.get("retail_member_code"):
+            vals["retail_member_code"] = self._retail_next_member_code(company)
+        if vals.get("retail_marketing_consent"):
+            vals["retail_consent_date"] = fields.Datetime.now()
+            vals["retail_consent_channel"] = self.env.context.get(
+                "retail_consent_channel", vals["retail_channel"]
+            )
+
+    @api.model
+    def _retail_next_member_code(self, company):
+        """Next free member code of ``company`` (skips codes already used)."""
+        # sudo: associates have no access to ir.sequence; the sequence is
+        # the only thing touched here.
+        sequence = self.env["ir.sequence"].sudo().with_company(company)
+        for _attempt in range(1000):
+            code = sequence.next_by_code("retail.member.code")
+            if not code:
+                raise UserError(
+                    self.env._("The member code sequence is missing.")
+                )
+            self.env.cr.execute(
+                SQL(
+                    "SELECT 1 FROM res_partner"
+                    " WHERE company_id = %s AND retail_member_code = %s",
+                    company.id,
+                    code,
+                )
+            )
+            if not self.env.cr.rowcount:
+                return code
+        raise UserError(
+            self.env._("Could not find a free member code; check the sequence.")
+        )
+
+    def write(self, vals):
+        if not self.env.su:
+            self._retail_check_write_rights(vals)
+        if vals.get("is_retail_member"):
+            becoming = self.filtered(lambda p: not p.is_retail_member)
+            for partner in becoming:
+                values = dict(vals)
+                if not values.get("company_id") and partner.company_id:
+                    values["company_id"] = partner.company_id.id
+                if not values.get("retail_store_id") and partner.retail_store_id:
+                    values["retail_store_id"] = partner.retail_store_id.id
+                if partner.retail_member_code:
+                    values.setdefault("retail_member_code", partner.retail_member_code)
+                partner._retail_prepare_member_vals(values)
+                partner._retail_write(values)
+            rest = self - becoming
+            return rest._retail_write(vals) if rest else True
+        return self._retail_write(vals)
+
+    def _retail_write(self, vals):
+        """``write`` with the consent history kept."""
+        consent_changed = self.browse()
+        if "retail_marketing_consent" in vals:
+            consent_changed = self.filtered(
+                lambda p: p.retail_marketing_consent
+                != bool(vals["retail_marketing_consent"])
+            )
+        res = super().write(vals)
+        consent_changed = consent_changed.filtered("is_retail_member")
+        if consent_changed:
+            channel = vals.get("retail_consent_channel") or self.env.context.get(
+                "retail_consent_channel", "store"
+            )
+            super(ResPartner, consent_changed).write(
+                {
+                    "retail_consent_date": fields.Datetime.now(),
+                    "retail_consent_channel": channel,
+                }
+            )
+            consent_changed._retail_log_consent()
+        return res
+
+    def _retail_check_write_rights(self, vals):
+        """Server-side field rights of the retail roles on members."""
+        forbidden = set(vals) & set(STATS_FIELDS)
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "Purchase statistics are computed from orders and "
+                    "cannot be edited."
+                )
+            )
+        members = self.filtered("is_retail_member")
+        if vals.get("is_retail_member"):
+            # making a contact a member changes an HQ field of a member too
+            # (else an associate could put a member in any store this way)
+            members = self
+        if not members:
+            return
+        role = self.env.user._retail_role()
+        if role == "hq":
+            return
+        keys = set(vals)
+        if keys & CONSENT_FIELDS:
+            raise AccessError(
+                self.env._("The consent history of a member cannot be edited.")
+            )
+        locked = keys & HQ_FIELDS
+        if role != "manager":
+            locked |= keys & MANAGER_FIELDS
+        if locked:
+            names = ", ".join(
+                sorted(self._fields[f].get_description(self.env)["string"] for f in locked)
+            )
+            raise AccessError(
+                self.env._(
+                    "You may not change these fields of a member: %(fields)s. "
+                    "Ask your store manager or HQ.",
+                    fields=names,
+                )
+            )
+        if "retail_store_id" in vals:
+            new_store = self.env["retail.store"].browse(vals["retail_store_id"])
+            if new_store not in self.env.user.retail_store_ids:
+                raise AccessError(
+                    self.env._("You can only move members to stores you work in.")
+                )
+
+    def unlink(self):
+        if (
+            not self.env.su
+            and self.filtered("is_retail_member")
+            and self.env.user._retail_role() != "hq"
+        ):
+            raise AccessError(self.env._("Only HQ can delete members."))
+        return super().unlink()
+
+    def export_data(self, fields_to_export):
+        members = self.filtered("is_retail_member")
+        if members and not self.env.su:
+            if self.env.user._retail_role() != "hq":
+                raise AccessError(self.env._("Only HQ can export members."))
+        result = super().export_data(fields_to_export)
+        if members:
+            # sudo: the export log is append-only and not writable by anyone.
+            self.env["retail.export.log"].sudo().create(
+                {
+                    "user_id": self.env.uid,
+                    "model": self._name,
+                    "record_count": len(self),
+                    "member_count": len(members),
+                    "field_names": ", ".join(fields_to_export),
+                }
+            )
+        return result
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load=load)
+        masked = [f for f in MASKED_FIELDS if f in fnames]
+        if masked and result and self._retail_masks_phones():
+            uid = self.env.uid
+            records = self.browse([vals["id"] for vals in result])
+            hidden = {
+                p.id for p in records if p.is_retail_member and p.user_id.id != uid
+            }
+            for vals in result:
+                if vals["id"] in hidden:
+                    for fname in masked:
+                        vals[fname] = mask_phone(vals[fname])
+        return result
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        if self._retail_masks_phones():
+            specs = [spec.split(":")[0].split(".")[0] for spec in groupby] + [
+                spec.split(":")[0].split(".")[0] for spec in aggregates
+            ]
+            if set(specs) & set(MASKED_FIELDS):
+                raise AccessError(
+                    self.env._(
+                        "Sales associates cannot group or aggregate members by "
+                        "phone number."
+                    )
+                )
+        return super()._read_group(
+            domain,
+            groupby=groupby,
+            aggregates=aggregates,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+
+    def _retail_masks_phones(self):
+        """Associates see the phones of the members assigned to them only."""
+        return not self.env.su and self.env.user._retail_role() == "associate"
+
+    def _retail_log_consent(self):
+        # sudo: the consent history is append-only: nobody has create access,
+        # lines are written here only, from the member's own change.
+        self.env["retail.consent.log"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "consent": partner.retail_marketing_consent,
+                    "channel": partner.retail_consent_channel,
+                    "user_id": self.env.uid,
+                    "note": self.env.context.get("retail_consent_note"),
+                }
+                for partner in self
+            ]
+        )
+
+    def action_retail_open_activities(self):
+        """Follow-ups (activities) of this member."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Follow-ups of %(name)s", name=self.name),
+            "res_model": "mail.activity",
+            "view_mode": "list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            "context": {
+                "default_res_model_id": self.env["ir.model"]._get_id(self._name),
+                "default_res_id": self.id,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Purchase statistics
+    # ------------------------------------------------------------------
+    @api.model
+    def _retail_purchase_sources(self, partner_ids=None):
+        """Return the confirmed purchases of every sales channel, as SQL.
+
+        This is the one hook through which channels feed the members'
+        statistics. Each item is an :class:`odoo.tools.SQL` query selecting
+        the columns ``partner_id`` (the buyer, a member or one of its
+        contacts), ``order_date`` (UTC timestamp) and ``amount`` (in company
+        currency) of one confirmed purchase per row. When ``partner_ids`` is
+        a list, a source only needs rows of those partners.
+
+        Extend it to add a channel::
+
+            @api.model
+            def _retail_purchase_sources(self, partner_ids=None):
+                sources = super()._retail_purchase_sources(partner_ids)
+                query = SQL("SELECT partner_id, date_order AS order_date, "
+                            "amount_total AS amount FROM pos_order "
+                            "WHERE state IN ('paid', 'done', 'invoiced')")
+                if partner_ids is not None:
+                    query = SQL("%s AND partner_id = ANY(%s)", query, partner_ids)
+                return sources + [query]
+
+        and call ``_retail_refresh_purchase_stats`` on the members when an
+        order of the channel is confirmed or cancelled.
+        """
+        query = SQL(
+            """
+            SELECT so.partner_id AS partner_id,
+                   so.date_order AS order_date,
+                   so.amount_total / COALESCE(NULLIF(so.currency_rate, 0), 1)
+                       AS amount
+              FROM sale_order so
+             WHERE so.state = 'sale'
+            """
+        )
+        if partner_ids is not None:
+            query = SQL("%s AND so.partner_id = ANY(%s)", query, list(partner_ids))
+        return [query]
+
+    def _retail_refresh_purchase_stats(self):
+        """Recompute the statistics of the members of ``self`` set-based."""
+        members = self.commercial_partner_id.filtered("is_retail_member")
+        if not members:
+            return []
+        self.env.flush_all()
+        updated = []
+        for company in members.company_id:
+            ids = members.filtered(lambda m, c=company: m.company_id == c).ids
+            updated += self._retail_update_stats_sql(company, ids)
+        return updated
+
+    @api.model
+    def _retail_stats_window_start(self, company):
+        """UTC start of the rolling window: local midnight, N months ago."""
+        tz = pytz.timezone(company.retail_timezone or "Asia/Shanghai")
+        today = datetime.now(pytz.utc).astimezone(tz).date()
+        start = today - relativedelta(months=company.retail_stats_window_months or 12)
+        local = tz.localize(datetime.combine(start, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _retail_update_stats_sql(self, company, member_ids):
+        """Write the statistics of ``member_ids`` (members of ``company``).
+
+        One aggregate over the purchase sources, one UPDATE of the rows that
+        change. Returns the ids of the members whose statistics changed.
+        """
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
+                member_ids,
+            )
+        )
+        partner_ids = [row[0] for row in cr.fetchall()]
+        sources = SQL(" UNION ALL ").join(
+            SQL("(%s)", source)
+            for source in self._retail_purchase_sources(partner_ids)
+        )
+        tz = company.retail_timezone or "Asia/Shanghai"
+        since = self._retail_stats_window_start(company)
+        cr.execute(
+            SQL(
+                """
+                WITH src AS (%(sources)s),
+                agg AS (
+                    SELECT p.commercial_partner_id AS member_id,
+                           MIN(src.order_date) AS first_date,
+                           MAX(src.order_date) AS last_date,
+                           COUNT(*) AS order_count,
+                           SUM(src.amount) AS total,
+                           COUNT(*) FILTER (WHERE src.order_date >= %(since)s)
+                               AS w_count,
+                           SUM(src.amount) FILTER (WHERE src.order_date >= %(since)s)
+                               AS w_total
+                      FROM src
+                      JOIN res_partner p ON p.id = src.partner_id
+                     GROUP BY p.commercial_partner_id
+                ),
+                new AS (
+                    SELECT m.id,
+                           (agg.first_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                               AS first_date,
+                           (agg.last_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                               AS last_date,
+                           COALESCE(agg.order_count, 0) AS order_count,
+                           ROUND(COALESCE(agg.total, 0)::numeric, 2) AS total,
+                           ROUND(COALESCE(agg.total / NULLIF(agg.order_count, 0), 0)
+                                 ::numeric, 2) AS avg_ticket,
+                           COALESCE(agg.w_count, 0) AS w_count,
+                           ROUND(COALESCE(agg.w_total, 0)::numeric, 2) AS w_total
+                      FROM res_partner m
+                      LEFT JOIN agg ON agg.member_id = m.id
+                     WHERE m.id = ANY(%(member_ids)s)
+                )
+                UPDATE res_partner m
+                   SET retail_first_purchase_date = new.first_date,
+                       retail_last_purchase_date = new.last_date,
+                       retail_order_count = new.order_count,
+                       retail_total_spent = new.total,
+                       retail_avg_ticket = new.avg_ticket,
+                       retail_window_order_count = new.w_count,
+                       retail_window_spent = new.w_total
+                  FROM new
+                 WHERE m.id = new.id
+                   AND (m.retail_first_purchase_date, m.retail_last_purchase_date,
+                        COALESCE(m.retail_order_count, 0),
+                        COALESCE(m.retail_total_spent, 0),
+                        COALESCE(m.retail_avg_ticket, 0),
+                        COALESCE(m.retail_window_order_count, 0),
+                        COALESCE(m.retail_window_spent, 0))
+                       IS DISTINCT FROM
+                       (new.first_date, new.last_date, new.order_count, new.total,
+                        new.avg_ticket, new.w_count, new.w_total)
+             RETURNING m.id
+                """,
+                sources=sources,
+                since=since,
+                tz=tz,
+                member_ids=list(member_ids),
+            )
+        )
+        updated = [row[0] for row in cr.fetchall()]
+        if updated:
+            changed = self.browse(updated)
+            changed.invalidate_recordset(list(STATS_FIELDS))
+            changed._retail_on_purchase_stats_changed()
+        return updated
+
+    def _retail_on_purchase_stats_changed(self):
+        """Hook called with the members whose statistics just changed."""
+
+    @api.model
+    def _retail_refresh_all_purchase_stats(self, batch_size=50000, cursor=0):
+        """Full refresh of every member, in batches of ``batch_size`` ids.
+
+        Returns ``(batches, updated)``. Used by the cron and the benchmark.
+        """
+        batches = updated = 0
+        while True:
+            done, cursor, count = self._retail_refresh_stats_batch(cursor, batch_size)
+            if not done:
+                return batches, updated
+            batches += 1
+            updated += count
+
+    @api.model
+    def _retail_refresh_stats_batch(self, cursor, batch_size):
+        """Refresh the members with ``id > cursor``, at most ``batch_size``.
+
+        Returns ``(members, new_cursor, updated)``.
+        """
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT company_id, array_agg(id ORDER BY id)
+                  FROM (SELECT id, company_id FROM res_partner
+                         WHERE is_retail_member AND id > %s
+                         ORDER BY id LIMIT %s) batch
+                 GROUP BY company_id
+                """,
+                cursor,
+                batch_size,
+            )
+        )
+        rows = cr.fetchall()
+        members = updated = 0
+        for company_id, ids in rows:
+            company = self.env["res.company"].browse(company_id)
+            updated += len(self._retail_update_stats_sql(company, ids))
+            members += len(ids)
+            cursor = max(cursor, ids[-1])
+        return members, cursor, updated
+
+    @api.model
+    def _cron_retail_refresh_purchase_stats(self, batch_size=50000):
+        """Nightly full refresh: batched, committed per batch, restartable.
+
+        The position is kept in ``retail_crm.stats_refresh_cursor`` as
+        ``<date>:<last member id>`` after each batch, so a run that is
+        interrupted resumes where it stopped on the same day (and starts over
+        on another day); a complete run clears it.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        key = "retail_crm.stats_refresh_cursor"
+        today = fields.Date.to_string(fields.Date.today())
+        day, __, last = (params.get_param(key) or "").partition(":")
+        cursor = int(last) if day == today and last.isdigit() else 0
+        self.env.cr.execute(
+            "SELECT count(*) FROM res_partner WHERE is_retail_member AND id > %s",
+            (cursor,),
+        )
+        remaining = self.env.cr.fetchone()[0]
+        done_total = 0
+        cron = self.env["ir.cron"]
+        while remaining > 0:
+            done, cursor, __ = self._retail_refresh_stats_batch(cursor, batch_size)
+            if not done:
+                break
+            params.set_param(key, f"{today}:{cursor}")
+            done_total += done
+            remaining = max(remaining - done, 0)
+            cron._notify_progress(done=done_total, remaining=remaining)
+            # registry.in_test_mode() is only set by HTTP tests: use the flag
+            # of the test runner, set for every test.
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        # a complete run forgets its position: the next run starts over
+        params.set_param(key, False)
+        return done_total

@@ -1,0 +1,2 @@
+from . import channels
+from . import phone
