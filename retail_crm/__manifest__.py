@@ -18,7 +18,7 @@
         "sms",
         "phone_validation",
     ],
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd"]},
     "data": [
         "security/retail_crm_security.xml",
         "security/ir.model.access.csv",
@@ -32,6 +32,9 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/retail_crm_menus.xml",
+        "security/retail_member_import_security.xml",
+        "views/retail_member_import_views.xml",
+        "views/retail_member_duplicate_views.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",

@@ -7,3 +7,6 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import res_config_settings
+from . import res_partner_import
+from . import retail_member_import_history
+from . import retail_member_import_template

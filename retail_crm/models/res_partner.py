@@ -294,29 +294,41 @@ class ResPartner(models.Model):
 
     @api.constrains("is_retail_member", "retail_mobile", "active", "company_id")
     def _check_retail_mobile_unique(self):
+        """One active member per mobile and company, checked with one query.
+
+        Set-based, so that creating thousands of members at once (imports)
+        costs one grouped query, not a search per member.
+        """
         members = self.filtered(
             lambda p: p.is_retail_member and p.active and p.retail_mobile
         )
         if not members:
             return
-        # sudo: the other member may belong to a store the current user cannot
-        # see; we only report that it exists, with what the user may see of it
-        # (see _retail_duplicate_message). It stays sudo to be compared here.
-        others = self.sudo().search(
-            [
-                ("is_retail_member", "=", True),
-                ("retail_mobile", "in", members.mapped("retail_mobile")),
-                ("company_id", "in", members.company_id.ids),
-            ]
-        )
-        for member in members:
-            clash = others.filtered(
-                lambda o, m=member: o.retail_mobile == m.retail_mobile
-                and o.company_id == m.company_id
-                and o != m
+        self.flush_model(["is_retail_member", "retail_mobile", "active", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT array_agg(id ORDER BY id)
+                  FROM res_partner
+                 WHERE is_retail_member AND active
+                   AND retail_mobile = ANY(%s)
+                   AND company_id = ANY(%s)
+                 GROUP BY company_id, retail_mobile
+                HAVING count(*) > 1
+                 LIMIT 1
+                """,
+                members.mapped("retail_mobile"),
+                members.company_id.ids,
             )
-            if clash:
-                raise ValidationError(self._retail_duplicate_message(member, clash[0]))
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            ids = row[0]
+            member = self.browse([i for i in ids if i in members.ids][:1] or ids[:1])
+            # sudo: the other member may belong to a store the current user
+            # cannot see; the message only shows what the user may see of it.
+            existing = self.sudo().browse([i for i in ids if i != member.id][:1])
+            raise ValidationError(self._retail_duplicate_message(member, existing))
 
     def _retail_duplicate_message(self, member, existing):
         # with_user: what the user may see, also when the constraint runs in a

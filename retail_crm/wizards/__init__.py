@@ -1,0 +1,5 @@
+from . import retail_member_import
+from . import retail_member_import_line
+from . import retail_member_duplicate
+from . import retail_member_duplicate_group
+from . import retail_member_duplicate_merge
