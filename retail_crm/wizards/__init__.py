@@ -1,0 +1,2 @@
+from . import retail_followup_log
+from . import retail_member_reassign
