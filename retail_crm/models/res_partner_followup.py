@@ -36,6 +36,10 @@ class ResPartner(models.Model):
         that nobody can follow up (no associate, no store manager) is skipped
         and logged, so that a stage change is never blocked by a plan.
         """
+        # the lifecycle module may define the hook too: keep the chain
+        parent = getattr(super(), "_retail_on_stage_changed", None)
+        if parent:
+            parent(old_stages)
         by_stage = defaultdict(list)
         for member in self.filtered("is_retail_member"):
             stage = member["retail_stage"] if "retail_stage" in self._fields else None

@@ -11,6 +11,7 @@ class ResUsers(models.Model):
     def action_archive(self):
         # before mail's action_archive, which deletes the user's activities:
         # the follow-ups of their members go to whoever takes the members over
+        # (sudo: the stores of other users are not readable by everyone)
         self._retail_reassign_leaving(
             {user: user.sudo().retail_store_ids for user in self}, archiving=True
         )

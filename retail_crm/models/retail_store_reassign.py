@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
+from markupsafe import escape
+
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -133,4 +135,4 @@ class RetailStore(models.Model):
                 "the store to take over: the member has no associate.",
                 old=old_user.name,
             )
-        return f"{text} {reason}" if reason else text
+        return escape(f"{text} {reason}" if reason else text)

@@ -89,6 +89,25 @@ class TestReassign(RetailFollowupCommon):
         self.assertEqual(self.member_a1.user_id, self.a1)
         self.assertFalse(self._messages_of(self.member_a1, "reassigned"))
 
+    def test_nobody_left_in_store(self):
+        a3 = self._new_user("rc_a3", ASSOCIATE, "Associate A3")
+        store = self.env["retail.store"].create(
+            {
+                "name": "Test Store 3",
+                "code": "RCT4",
+                "company_id": self.company.id,
+                "staff_user_ids": [Command.set(a3.ids)],
+            }
+        )
+        member = self._new_member("Eve Member S3", "13900000013", store, a3)
+        activity = self._activity(member, a3)
+        store.staff_user_ids = [Command.unlink(a3.id)]
+        self.assertFalse(member.user_id)
+        # the follow-up goes to who made the change rather than being lost
+        self.assertEqual(activity.user_id, self.env.user)
+        self.assertEqual(len(self._messages_of(member, "nobody is left")), 1)
+        self.assertEqual(self.member_a1.user_id, self.a1)
+
     def test_unrelated_user_write(self):
         self.a1.write({"name": "Associate A1 renamed"})
         self.assertEqual(self.member_a1.user_id, self.a1)

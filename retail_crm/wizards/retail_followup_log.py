@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
 
 
 class RetailFollowupLog(models.TransientModel):
@@ -129,7 +130,7 @@ class RetailFollowupLog(models.TransientModel):
             activity.action_feedback(feedback=self.outcome)
         else:
             member.message_post(
-                body=self.outcome,
+                body=plaintext2html(self.outcome),
                 subject=self.activity_type_id.name,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
