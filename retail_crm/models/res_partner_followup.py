@@ -40,14 +40,18 @@ class ResPartner(models.Model):
         parent = getattr(super(), "_retail_on_stage_changed", None)
         if parent:
             parent(old_stages)
+        # sudo: the stage change is authorised by itself (e.g. a purchase in
+        # another store than the member's home store); the plans it launches
+        # must not depend on the rights of who triggered it.
+        members = self.sudo().filtered("is_retail_member")
         by_stage = defaultdict(list)
-        for member in self.filtered("is_retail_member"):
+        for member in members:
             stage = member["retail_stage"] if "retail_stage" in self._fields else None
             if stage and stage != old_stages.get(member.id):
                 by_stage[stage].append(member.id)
         activities = self.env["mail.activity"]
         for stage, ids in by_stage.items():
-            activities |= self.browse(ids)._retail_launch_stage_plans(
+            activities |= members.browse(ids)._retail_launch_stage_plans(
                 stage, raise_on_error=False
             )
         return activities
@@ -57,7 +61,8 @@ class ResPartner(models.Model):
 
         Each activity goes to the responsible of its plan step (by default
         the member's associate, else the store manager); all activities are
-        created at once and one note is logged on each member. With
+        created at once, without an e-mail each, and one note is logged on
+        each member. With
         ``raise_on_error``, any problem (a plan without activities, nobody to
         assign) raises a :class:`UserError` and nothing is created; without,
         the faulty plans / members are skipped and logged.
@@ -115,7 +120,11 @@ class ResPartner(models.Model):
             _logger.warning("Stage plans of %s partly skipped:\n%s", stage_key, message)
         if not vals_list:
             return Activity
-        activities = Activity.create(vals_list)
+        # no e-mail per activity (a stage change may reach many members):
+        # associates find them in My Follow-ups and in their activities
+        activities = Activity.with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
         logged = self.browse(list(bodies))
         logged._message_log_batch(
             bodies={pid: Markup().join(parts) for pid, parts in bodies.items()}

@@ -136,12 +136,14 @@ class TestStagePlans(RetailFollowupCommon):
         self.Partner.invalidate_model(["retail_stage"])
         members = self.member_a1 | self.member_a1b
         before = self._activities_of(members)
-        activities = members._retail_on_stage_changed(
+        # triggered by an associate of another store (e.g. a purchase there)
+        activities = members.with_user(self.a2)._retail_on_stage_changed(
             {self.member_a1.id: "first_contact", self.member_a1b.id: "first_purchase"}
         )
         # member_a1b did not change stage: nothing launched for it
         self.assertEqual(self._activities_of(members) - before, activities)
         self.assertEqual(activities.mapped("res_id"), self.member_a1.ids)
+        self.assertEqual(activities.user_id, self.a1)
 
     def test_standard_plan_wizard_uses_the_associate(self):
         wizard = (
