@@ -350,6 +350,8 @@ class TestMyFollowups(RetailFollowupCommon):
         self.assertEqual(m2_rows.activity_id, self.of_a2 | self.other_store)
         hq_rows = Report.with_user(self.hq).search(stores)
         self.assertEqual(len(hq_rows), 6)
+        # HQ sees every store, of the companies it may access only
+        self.assertEqual(Report.with_user(self.hq).search([]), hq_rows)
         groups = dict(
             ((user, state), count)
             for user, state, count in Report.with_user(self.m1)._read_group(
