@@ -21,11 +21,9 @@ class RetailFollowupReport(models.Model):
     activity_id = fields.Many2one("mail.activity", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned to", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
-    store_id = fields.Many2one("retail.store", string="Store", readonly=True)
+    store_id = fields.Many2one("retail.store", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    activity_type_id = fields.Many2one(
-        "mail.activity.type", string="Activity Type", readonly=True
-    )
+    activity_type_id = fields.Many2one("mail.activity.type", readonly=True)
     summary = fields.Char(readonly=True)
     date_deadline = fields.Date(string="Due Date", readonly=True)
     state = fields.Selection(

@@ -13,7 +13,6 @@ class RetailMemberReassign(models.TransientModel):
     )
     store_id = fields.Many2one(
         "retail.store",
-        string="Store",
         required=True,
         ondelete="cascade",
         compute="_compute_store_id",
