@@ -10,3 +10,10 @@ from . import res_config_settings
 from . import res_partner_import
 from . import retail_member_import_history
 from . import retail_member_import_template
+from . import retail_stage_plan
+from . import mail_activity_plan_template
+from . import mail_activity
+from . import retail_followup_report
+from . import res_partner_followup
+from . import retail_store_reassign
+from . import res_users_reassign

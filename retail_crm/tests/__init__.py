@@ -5,3 +5,6 @@ from . import test_stats
 from . import test_import_rows
 from . import test_import
 from . import test_duplicates
+from . import test_round_robin
+from . import test_followup
+from . import test_reassign
