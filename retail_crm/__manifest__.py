@@ -23,6 +23,7 @@
         "security/retail_crm_security.xml",
         "security/ir.model.access.csv",
         "security/retail_crm_rules.xml",
+        "security/retail_segment_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "views/retail_store_views.xml",
@@ -32,9 +33,14 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/retail_crm_menus.xml",
+        "data/retail_segment_data.xml",
+        "views/retail_segment_views.xml",
+        "views/retail_member_report_views.xml",
+        "views/retail_segment_menus.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
         "demo/retail_crm_demo_members.xml",
+        "demo/retail_segment_demo.xml",
     ],
 }

@@ -7,3 +7,5 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import res_config_settings
+from . import res_partner_rfm
+from . import retail_segment

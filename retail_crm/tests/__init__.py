@@ -2,3 +2,8 @@ from . import test_phone
 from . import test_member
 from . import test_access
 from . import test_stats
+from . import test_rfm_tools
+from . import test_rfm
+from . import test_segment
+from . import test_member_tag_wizard
+from . import test_member_report

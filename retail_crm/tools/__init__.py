@@ -1,2 +1,3 @@
 from . import channels
 from . import phone
+from . import rfm
