@@ -53,7 +53,9 @@ class RetailMemberReport(models.Model):
     has_mobile = fields.Boolean(readonly=True)
     has_birthday = fields.Boolean(readonly=True)
     has_consent = fields.Boolean(string="Has Marketing Consent", readonly=True)
-    has_tags = fields.Boolean(readonly=True)
+    has_tags = fields.Boolean(
+        readonly=True, help="Has tags other than those kept by segments."
+    )
     # counts (summed)
     member_count = fields.Integer(string="Members", readonly=True)
     new_count = fields.Integer(string="New Members (This Month)", readonly=True)
@@ -192,9 +194,13 @@ class RetailMemberReport(models.Model):
             "has_mobile": SQL("COALESCE(p.mobile, '') != ''"),
             "has_birthday": SQL("p.retail_birthday IS NOT NULL"),
             "has_consent": SQL("p.retail_marketing_consent"),
+            # tags given by people: the tags kept by auto-tag segments do
+            # not count
             "has_tags": SQL(
                 "EXISTS (SELECT 1 FROM res_partner_res_partner_category_rel rel"
-                " WHERE rel.partner_id = p.id)"
+                " WHERE rel.partner_id = p.id AND NOT EXISTS ("
+                "SELECT 1 FROM retail_segment s"
+                " WHERE s.tag_id = rel.category_id AND s.auto_tag))"
             ),
         }
 
