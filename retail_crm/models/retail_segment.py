@@ -232,39 +232,9 @@ class RetailSegment(models.Model):
                 .with_context(active_test=True)
                 ._search(segment._retail_member_domain())
             )
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH target AS MATERIALIZED (
-                        SELECT t.id FROM %(members)s AS t
-                    ),
-                    removed AS (
-                        DELETE FROM %(rel)s rel
-                         WHERE rel.category_id = %(tag)s
-                           AND NOT EXISTS (
-                               SELECT 1 FROM target WHERE target.id = rel.partner_id)
-                     RETURNING rel.partner_id
-                    ),
-                    added AS (
-                        INSERT INTO %(rel)s (category_id, partner_id)
-                        SELECT %(tag)s, target.id
-                          FROM target
-                         WHERE NOT EXISTS (
-                               SELECT 1 FROM %(rel)s rel
-                                WHERE rel.category_id = %(tag)s
-                                  AND rel.partner_id = target.id)
-                     RETURNING partner_id
-                    )
-                    SELECT (SELECT count(*) FROM target),
-                           (SELECT count(*) FROM added),
-                           (SELECT count(*) FROM removed)
-                    """,
-                    members=query.subselect(),
-                    rel=SQL.identifier(TAG_REL),
-                    tag=segment.tag_id.id,
-                )
+            result[segment.id] = self._retail_sync_tag_sql(
+                query.select(), segment.tag_id.id
             )
-            result[segment.id] = self.env.cr.fetchone()
         if result:
             self.env["res.partner"].invalidate_model(["category_id"])
             self.env["res.partner.category"].invalidate_model(["partner_ids"])
@@ -279,6 +249,66 @@ class RetailSegment(models.Model):
                     }
                 )
         return result
+
+    @api.model
+    def _retail_sync_tag_sql(self, members, tag_id):
+        """Make the rows of ``tag_id`` in the tag table equal to ``members``
+        (an SQL query selecting partner ids); return (members, added,
+        removed).
+
+        The members go to an indexed, analysed temporary table first: with a
+        CTE, stale statistics (e.g. right after the RFM pass rewrote the
+        scores) can make PostgreSQL rescan the whole member list for each
+        tagged row, quadratic at a million members.
+        """
+        cr = self.env.cr
+        table = SQL.identifier("retail_segment_sync_members")
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+        cr.execute(
+            SQL("CREATE TEMPORARY TABLE %s (id int4 PRIMARY KEY) ON COMMIT DROP", table)
+        )
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (id) %s ON CONFLICT DO NOTHING",
+                table,
+                members,
+            )
+        )
+        count = cr.rowcount
+        cr.execute(SQL("ANALYZE %s", table))
+        rel = SQL.identifier(TAG_REL)
+        cr.execute(
+            SQL(
+                """
+                DELETE FROM %(rel)s rel
+                 WHERE rel.category_id = %(tag)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM %(table)s t WHERE t.id = rel.partner_id)
+                """,
+                rel=rel,
+                tag=tag_id,
+                table=table,
+            )
+        )
+        removed = cr.rowcount
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO %(rel)s (category_id, partner_id)
+                SELECT %(tag)s, t.id
+                  FROM %(table)s t
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM %(rel)s rel
+                        WHERE rel.category_id = %(tag)s AND rel.partner_id = t.id)
+                """,
+                rel=rel,
+                tag=tag_id,
+                table=table,
+            )
+        )
+        added = cr.rowcount
+        cr.execute(SQL("DROP TABLE %s", table))
+        return (count, added, removed)
 
     @api.model
     def _cron_retail_refresh_segments(self):

@@ -99,6 +99,13 @@ class TestSegment(RetailCrmCommon):
         self.segment._retail_sync_tag()
         self.assertIn(other, self.member_a1.category_id)
 
+    def test_empty_segment_clears_its_tag(self):
+        self.segment._retail_sync_tag()
+        self.segment.domain = "[('id', 'in', [])]"
+        result = self.segment._retail_sync_tag()
+        self.assertEqual(result[self.segment.id], (0, 0, 3))
+        self.assertFalse(self._tagged(self.segment))
+
     def test_refresh_button_and_access(self):
         self.segment.with_user(self.hq).action_refresh_tag()
         self.assertEqual(len(self._tagged(self.segment)), 3)
