@@ -663,6 +663,8 @@ class Bench:
             f"{nightly['rfm'] + nightly['tags']:>10.1f}"
             f"   ({r['day_buyers']:,} buyers; {nightly['changed']:,} rows"
             f" rescored, +{nightly['added']:,} -{nightly['removed']:,} tags)",
+            f"{'ratio, nightly (naive rescans all / ours)':{w}} "
+            f"{orm['extrapolated'] / (nightly['rfm'] + nightly['tags']):>9.0f}x",
             "-" * 78,
             f"check: {check['members'] - len(check['mismatches']):,}/"
             f"{check['members']:,} members == brute force, "
