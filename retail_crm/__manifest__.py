@@ -24,6 +24,7 @@
         "security/ir.model.access.csv",
         "security/retail_crm_rules.xml",
         "security/retail_followup_rules.xml",
+        "security/retail_segment_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -41,10 +42,15 @@
         "wizards/retail_followup_wizard_views.xml",
         "views/retail_followup_views.xml",
         "views/retail_followup_menus.xml",
+        "data/retail_segment_data.xml",
+        "views/retail_segment_views.xml",
+        "views/retail_member_report_views.xml",
+        "views/retail_segment_menus.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
         "demo/retail_crm_demo_members.xml",
         "demo/retail_followup_demo.xml",
+        "demo/retail_segment_demo.xml",
     ],
 }

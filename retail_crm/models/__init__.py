@@ -17,3 +17,5 @@ from . import retail_followup_report
 from . import res_partner_followup
 from . import retail_store_reassign
 from . import res_users_reassign
+from . import res_partner_rfm
+from . import retail_segment

@@ -8,3 +8,8 @@ from . import test_duplicates
 from . import test_round_robin
 from . import test_followup
 from . import test_reassign
+from . import test_rfm_tools
+from . import test_rfm
+from . import test_segment
+from . import test_member_tag_wizard
+from . import test_member_report

@@ -1,3 +1,4 @@
 from . import channels
 from . import phone
 from . import round_robin
+from . import rfm

@@ -5,3 +5,4 @@ from . import retail_member_duplicate_group
 from . import retail_member_duplicate_merge
 from . import retail_followup_log
 from . import retail_member_reassign
+from . import retail_member_tag_wizard

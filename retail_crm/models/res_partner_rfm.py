@@ -1,0 +1,175 @@
+# Copyright 2026 Retail CRM developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""RFM scores, high-value flag and birthday month of members.
+
+The scores are written set-based by :meth:`_retail_refresh_rfm` only (one SQL
+statement over the stored purchase statistics), nightly by the segment cron.
+"""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, sql
+
+from ..tools.rfm import HIGH_VALUE_SHARE, RFM_GROUP_SQL, RFM_GROUPS
+
+_logger = logging.getLogger(__name__)
+
+# Written only by _retail_refresh_rfm (SQL). Deliberately not indexed: an
+# UPDATE that changes no indexed column can be a HOT update, which spares the
+# ~36 indexes of res_partner and its deferred unique checks; the nightly pass
+# rewrites the scores of every member whose quintile moved.
+RFM_FIELDS = (
+    "retail_rfm_recency",
+    "retail_rfm_frequency",
+    "retail_rfm_monetary",
+    "retail_rfm_group",
+    "retail_high_value",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    retail_rfm_recency = fields.Integer(
+        string="RFM Recency",
+        readonly=True,
+        copy=False,
+        help="Quintile (1-5) of the last purchase date among the buyers of "
+        "the company: 5 = the most recent fifth.",
+    )
+    retail_rfm_frequency = fields.Integer(
+        string="RFM Frequency",
+        readonly=True,
+        copy=False,
+        help="Quintile (1-5) of the number of orders: 5 = the most orders.",
+    )
+    retail_rfm_monetary = fields.Integer(
+        string="RFM Monetary",
+        readonly=True,
+        copy=False,
+        help="Quintile (1-5) of the total spent: 5 = the highest spenders.",
+    )
+    retail_rfm_group = fields.Selection(
+        RFM_GROUPS,
+        string="RFM Group",
+        readonly=True,
+        copy=False,
+        help="Derived nightly from the RFM scores. Empty for members who "
+        "have not bought yet.",
+    )
+    retail_high_value = fields.Boolean(
+        string="High Value",
+        readonly=True,
+        copy=False,
+        help="Among the top 20 % of the company's buyers by total spent.",
+    )
+    retail_birthday_month = fields.Integer(
+        string="Birthday Month",
+        compute="_compute_retail_birthday_month",
+        store=True,
+        index=True,
+        help="Month (1-12) of the birthday, to find birthdays of a month.",
+    )
+
+    def _auto_init(self):
+        # A new stored computed column would be computed by the ORM for every
+        # partner at the upgrade; fill it with one UPDATE instead.
+        cr = self.env.cr
+        if not sql.column_exists(cr, "res_partner", "retail_birthday_month"):
+            sql.create_column(cr, "res_partner", "retail_birthday_month", "int4")
+            if sql.column_exists(cr, "res_partner", "retail_birthday"):
+                cr.execute(
+                    "UPDATE res_partner"
+                    "   SET retail_birthday_month = EXTRACT(MONTH FROM retail_birthday)"
+                    " WHERE retail_birthday IS NOT NULL"
+                )
+        return super()._auto_init()
+
+    @api.depends("retail_birthday")
+    def _compute_retail_birthday_month(self):
+        for partner in self:
+            birthday = partner.retail_birthday
+            partner.retail_birthday_month = birthday.month if birthday else 0
+
+    def _retail_check_write_rights(self, vals):
+        if set(vals) & set(RFM_FIELDS):
+            raise AccessError(
+                self.env._(
+                    "RFM scores are computed from the purchase statistics "
+                    "and cannot be edited."
+                )
+            )
+        return super()._retail_check_write_rights(vals)
+
+    @api.model
+    def _retail_refresh_rfm(self, company_ids=None):
+        """Score every active member set-based; return the ids that changed.
+
+        Among the active members of each company who bought at least once,
+        NTILE(5) over the last purchase date, the number of orders and the
+        total spent (ties broken by id) give the recency, frequency and
+        monetary scores; the group follows :func:`..tools.rfm.rfm_group`
+        (mirrored by ``RFM_GROUP_SQL``); the high-value flag marks the buyers
+        whose PERCENT_RANK by total spent, descending, is under 20 % (fewer
+        than 20 % of the others spent more; ties are all in). Members without
+        purchases (and archived members) get no score. Only rows that change
+        are written: a second run writes nothing.
+        """
+        self.env.flush_all()
+        company_filter = (
+            SQL("AND p.company_id = ANY(%s)", list(company_ids))
+            if company_ids is not None
+            else SQL()
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH buyers AS (
+                    SELECT p.id,
+                           NTILE(5) OVER (PARTITION BY p.company_id
+                               ORDER BY p.retail_last_purchase_date, p.id) AS r,
+                           NTILE(5) OVER (PARTITION BY p.company_id
+                               ORDER BY p.retail_order_count, p.id) AS f,
+                           NTILE(5) OVER (PARTITION BY p.company_id
+                               ORDER BY p.retail_total_spent, p.id) AS m,
+                           PERCENT_RANK() OVER (PARTITION BY p.company_id
+                               ORDER BY p.retail_total_spent DESC) AS spent_rank
+                      FROM res_partner p
+                     WHERE p.is_retail_member AND p.active
+                       AND p.retail_order_count > 0
+                       %(company_filter)s
+                ),
+                scored AS (
+                    SELECT p.id, b.r, b.f, b.m,
+                           %(group_case)s AS grp,
+                           COALESCE(b.spent_rank < %(share)s, FALSE) AS high_value
+                      FROM res_partner p
+                      LEFT JOIN buyers b ON b.id = p.id
+                     WHERE p.is_retail_member
+                       %(company_filter)s
+                )
+                UPDATE res_partner p
+                   SET retail_rfm_recency = s.r,
+                       retail_rfm_frequency = s.f,
+                       retail_rfm_monetary = s.m,
+                       retail_rfm_group = s.grp,
+                       retail_high_value = s.high_value
+                  FROM scored s
+                 WHERE p.id = s.id
+                   AND (p.retail_rfm_recency, p.retail_rfm_frequency,
+                        p.retail_rfm_monetary, p.retail_rfm_group,
+                        COALESCE(p.retail_high_value, FALSE))
+                       IS DISTINCT FROM (s.r, s.f, s.m, s.grp, s.high_value)
+             RETURNING p.id
+                """,
+                company_filter=company_filter,
+                group_case=SQL(RFM_GROUP_SQL),  # constant, no user input
+                share=HIGH_VALUE_SHARE,
+            )
+        )
+        updated = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(list(RFM_FIELDS))
+        _logger.info("RFM scores: %s members changed", len(updated))
+        return updated
