@@ -125,9 +125,23 @@ class ResPartner(models.Model):
             return Activity
         # no e-mail per activity (a stage change may reach many members):
         # associates find them in My Follow-ups and in their activities
-        activities = Activity.with_context(mail_activity_quick_update=True).create(
-            vals_list
-        )
+        # One create per "round", each holding at most one activity per member:
+        # mail.activity.create subscribes the assignees with
+        # browse(res_ids).message_subscribe(), which inserts a follower twice
+        # when the same member appears twice in one batch for the same user.
+        rounds = []
+        for vals in vals_list:
+            for batch in rounds:
+                if vals["res_id"] not in batch[0]:
+                    batch[0].add(vals["res_id"])
+                    batch[1].append(vals)
+                    break
+            else:
+                rounds.append(({vals["res_id"]}, [vals]))
+        Activity = Activity.with_context(mail_activity_quick_update=True)
+        activities = Activity.browse()
+        for __, batch_vals in rounds:
+            activities |= Activity.create(batch_vals)
         logged = self.browse(list(bodies))
         logged._message_log_batch(
             bodies={pid: Markup().join(parts) for pid, parts in bodies.items()}
