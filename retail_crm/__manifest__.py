@@ -23,8 +23,10 @@
         "security/retail_crm_security.xml",
         "security/ir.model.access.csv",
         "security/retail_crm_rules.xml",
+        "security/retail_crm_tier_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/ir_cron_lifecycle_data.xml",
         "views/retail_store_views.xml",
         "views/res_partner_views.xml",
         "views/retail_consent_log_views.xml",
@@ -32,9 +34,12 @@
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "views/retail_crm_menus.xml",
+        "views/retail_tier_views.xml",
+        "views/res_partner_tier_views.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
         "demo/retail_crm_demo_members.xml",
+        "demo/retail_crm_demo_tiers.xml",
     ],
 }

@@ -7,3 +7,11 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import res_config_settings
+from . import res_company_lifecycle
+from . import res_config_settings_lifecycle
+from . import retail_tier_program
+from . import retail_member_tier
+from . import retail_member_tier_history
+from . import retail_member_stage_history
+from . import res_partner_tier
+from . import res_partner_stage

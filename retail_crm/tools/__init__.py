@@ -1,2 +1,4 @@
 from . import channels
 from . import phone
+from . import lifecycle
+from . import tiers
