@@ -265,9 +265,16 @@ class ResPartner(models.Model):
         if day == today and job_key in keys and last.isdigit():
             start, cursor = keys.index(job_key), int(last)
         self.env.cr.execute(
-            "SELECT count(*) FROM res_partner WHERE is_retail_member"
+            "SELECT company_id, count(*) FROM res_partner WHERE is_retail_member"
+            " GROUP BY company_id"
         )
-        total = self.env.cr.fetchone()[0] * len(jobs)
+        per_company = dict(self.env.cr.fetchall())
+        total = sum(
+            per_company.get(
+                (record if kind == "stage" else record.company_id).id, 0
+            )
+            for kind, record in jobs[start:]
+        )
         progress = {"done": 0}
         cron = self.env["ir.cron"]
         testing = getattr(threading.current_thread(), "testing", False)

@@ -198,10 +198,10 @@ class ResPartner(models.Model):
         table = SQL(
             "SELECT * FROM unnest(%s::int[], %s::int[], %s::numeric[], %s::int[])"
             " AS t(id, rank, min_spent, min_orders)",
-            tiers.ids or [0],
-            list(range(len(tiers))) or [-99],
-            [str(tier_rules.to_decimal(t.min_spent)) for t in tiers] or ["0"],
-            [t.min_orders or 0 for t in tiers] or [0],
+            tiers.ids,
+            list(range(len(tiers))),
+            [str(tier_rules.to_decimal(t.min_spent)) for t in tiers],
+            [t.min_orders or 0 for t in tiers],
         )
         return tiers, table
 
@@ -219,6 +219,8 @@ class ResPartner(models.Model):
         company = program.company_id
         today = self._retail_today(company)
         tiers, table = self._retail_tier_table(program)
+        if not tiers:
+            return []
         if mode == "upgrade":
             new_rank = SQL(
                 "CASE WHEN cur_rank IS NULL OR elig > cur_rank THEN elig"
@@ -302,12 +304,22 @@ class ResPartner(models.Model):
         from_ids = [row[1] for row in rows]
         to_ids = [row[2] for row in rows]
         reasons = [row[3] for row in rows]
+        set_pls, pls = self._retail_tier_pricelist_targets(rows)
+        key = str(company.id)
         cr.execute(
             SQL(
                 """
                 UPDATE res_partner p
                    SET retail_tier_id = c.to_id,
                        retail_tier_since = %(today)s,
+                       specific_property_product_pricelist = CASE
+                           WHEN NOT c.set_pl THEN p.specific_property_product_pricelist
+                           WHEN c.pl IS NULL THEN COALESCE(
+                               p.specific_property_product_pricelist, '{}'::jsonb)
+                               - %(key)s
+                           ELSE COALESCE(
+                               p.specific_property_product_pricelist, '{}'::jsonb)
+                               || jsonb_build_object(%(key)s, c.pl) END,
                        retail_tier_override_id = CASE WHEN c.reason = 'override_end'
                            THEN NULL ELSE p.retail_tier_override_id END,
                        retail_tier_override_reason = CASE
@@ -319,14 +331,18 @@ class ResPartner(models.Model):
                        retail_tier_override_user_id = CASE
                            WHEN c.reason = 'override_end' THEN NULL
                            ELSE p.retail_tier_override_user_id END
-                  FROM unnest(%(ids)s::int[], %(to_ids)s::int[], %(reasons)s::varchar[])
-                       AS c(id, to_id, reason)
+                  FROM unnest(%(ids)s::int[], %(to_ids)s::int[], %(reasons)s::varchar[],
+                              %(set_pls)s::bool[], %(pls)s::int[])
+                       AS c(id, to_id, reason, set_pl, pl)
                  WHERE p.id = c.id
                 """,
                 today=today,
                 ids=ids,
                 to_ids=to_ids,
                 reasons=reasons,
+                set_pls=set_pls,
+                pls=pls,
+                key=key,
             )
         )
         cr.execute(
@@ -354,7 +370,7 @@ class ResPartner(models.Model):
                 orders=[orders.get(i) for i in ids],
             )
         )
-        self._retail_tier_apply_pricelists(company, rows)
+        self._retail_tier_apply_contact_pricelists(company, ids, set_pls, pls)
         self.invalidate_model(TIER_CACHE_FIELDS)
         self.env["retail.member.tier.history"].invalidate_model()
         changed = [row for row in rows if row[1] != row[2]]
@@ -365,13 +381,14 @@ class ResPartner(models.Model):
         return ids
 
     @api.model
-    def _retail_tier_apply_pricelists(self, company, rows):
+    def _retail_tier_pricelist_targets(self, rows):
         """The new tier's pricelist becomes the member's pricelist.
 
-        Writes Odoo's own company-dependent ``specific_property_product_pricelist``
-        (jsonb keyed by company) of the members and their contacts, so that
-        sales orders (and the POS) price with it. When the new tier has no
-        pricelist but the old one had, the member falls back to the default.
+        Returns two lists aligned on ``rows``: whether the pricelist changes
+        (the old and new tiers' pricelists differ) and the new pricelist id
+        (None: back to Odoo's default). The pricelist is Odoo's own
+        company-dependent ``specific_property_product_pricelist`` (jsonb keyed
+        by company), so sales orders (and the POS) price with it.
         """
         tier_ids = {row[1] for row in rows} | {row[2] for row in rows}
         tier_ids.discard(None)
@@ -380,15 +397,21 @@ class ResPartner(models.Model):
             # sudo: configuration read while applying the tiers
             for tier in self.env["retail.member.tier"].sudo().browse(tier_ids)
         }
-        members, targets = [], []
+        set_pls, pls = [], []
         for row in rows:
             old_pl = pricelists.get(row[1])
             new_pl = pricelists.get(row[2])
-            if old_pl != new_pl:
-                members.append(row[0])
-                targets.append(new_pl)
+            set_pls.append(old_pl != new_pl)
+            pls.append(new_pl)
+        return set_pls, pls
+
+    @api.model
+    def _retail_tier_apply_contact_pricelists(self, company, ids, set_pls, pls):
+        """The contacts of the members follow (commercial field), as in Odoo."""
+        members = [i for i, flag in zip(ids, set_pls, strict=True) if flag]
         if not members:
             return
+        targets = [pl for pl, flag in zip(pls, set_pls, strict=True) if flag]
         key = str(company.id)
         self.env.cr.execute(
             SQL(
@@ -401,7 +424,7 @@ class ResPartner(models.Model):
                        ELSE COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
                             || jsonb_build_object(%(key)s, c.pl) END
                   FROM unnest(%(members)s::int[], %(targets)s::int[]) AS c(member_id, pl)
-                 WHERE p.commercial_partner_id = c.member_id
+                 WHERE p.commercial_partner_id = c.member_id AND p.id != c.member_id
                 """,
                 key=key,
                 members=members,

@@ -137,8 +137,10 @@ class RetailTierProgram(models.Model):
     # ------------------------------------------------------------------
     def action_run_review(self):
         """Button: run the review now (all members of the company)."""
-        self.env["res.partner"].check_access("write")
+        # only HQ may write programs: only HQ runs a review by hand
+        self.check_access("write")
         for program in self:
+            # sudo: the review updates members of every store of the company
             program.sudo()._retail_run_review()
         return True
 

@@ -475,6 +475,14 @@ class TestTierAccess(RetailTierCommon):
         self.silver.with_user(self.hq).write({"benefits": "3 % off"})
         self.program.with_user(self.hq).write({"grace_days": 10})
 
+    def test_run_review_button(self):
+        self._set_stats(self.member_a1, 1500, 1)
+        with self.assertRaises(AccessError):
+            self.program.with_user(self.m1).action_run_review()
+        self.assertFalse(self.member_a1.retail_tier_id)
+        self.program.with_user(self.hq).action_run_review()
+        self.assertEqual(self.member_a1.retail_tier_id, self.silver)
+
     def test_history_follows_member_visibility(self):
         self._order(self.member_a1, 1000.0)
         self._order(self.member_s2, 1000.0)
@@ -482,7 +490,9 @@ class TestTierAccess(RetailTierCommon):
         lines = History.with_user(self.a1).search([])
         self.assertEqual(lines.partner_id, self.member_a1)
         self.assertEqual(
-            History.with_user(self.hq).search([]).partner_id,
+            History.with_user(self.hq)
+            .search([("partner_id.company_id", "=", self.company.id)])
+            .partner_id,
             self.member_a1 | self.member_s2,
         )
         with self.assertRaises(AccessError):
