@@ -103,6 +103,8 @@ class ResPartner(models.Model):
         One UPDATE of the rows whose stage changes with the INSERT of their
         history lines. Returns {member id: old stage} of the changed members.
         """
+        if not member_ids:
+            return {}
         today = self._retail_today(company)
         now = fields.Datetime.now()
         cr = self.env.cr
@@ -113,12 +115,15 @@ class ResPartner(models.Model):
                     SELECT p.id, p.retail_stage AS old, %(stage)s AS new
                       FROM res_partner p
                      WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
+                       -- the range lets the planner use the primary key
+                       AND p.id BETWEEN %(lo)s AND %(hi)s
                 ),
                 upd AS (
                     UPDATE res_partner p
                        SET retail_stage = m.new, retail_stage_date = %(today)s
                       FROM m
                      WHERE p.id = m.id AND p.retail_stage IS DISTINCT FROM m.new
+                       AND p.id BETWEEN %(lo)s AND %(hi)s
                  RETURNING p.id, m.old, m.new
                 ),
                 ins AS (
@@ -133,6 +138,8 @@ class ResPartner(models.Model):
                 """,
                 stage=self._retail_stage_expression(company, today),
                 ids=list(member_ids),
+                lo=min(member_ids),
+                hi=max(member_ids),
                 today=today,
                 company=company.id,
                 now=now,

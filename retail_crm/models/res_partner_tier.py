@@ -219,7 +219,7 @@ class ResPartner(models.Model):
         company = program.company_id
         today = self._retail_today(company)
         tiers, table = self._retail_tier_table(program)
-        if not tiers:
+        if not tiers or not member_ids:
             return []
         if mode == "upgrade":
             new_rank = SQL(
@@ -260,6 +260,8 @@ class ResPartner(models.Model):
                       FROM res_partner p
                       LEFT JOIN t ct ON ct.id = p.retail_tier_id
                      WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
+                       -- the range lets the planner use the primary key
+                       AND p.id BETWEEN %(lo)s AND %(hi)s
                 ),
                 r AS (
                     SELECT m.*, %(new_rank)s AS new_rank FROM m WHERE %(selected)s
@@ -277,6 +279,8 @@ class ResPartner(models.Model):
                 table=table,
                 today=today,
                 ids=list(member_ids),
+                lo=min(member_ids),
+                hi=max(member_ids),
                 new_rank=new_rank,
                 selected=selected,
                 review=mode == "review",
@@ -334,8 +338,10 @@ class ResPartner(models.Model):
                   FROM unnest(%(ids)s::int[], %(to_ids)s::int[], %(reasons)s::varchar[],
                               %(set_pls)s::bool[], %(pls)s::int[])
                        AS c(id, to_id, reason, set_pl, pl)
-                 WHERE p.id = c.id
+                 WHERE p.id = c.id AND p.id BETWEEN %(lo)s AND %(hi)s
                 """,
+                lo=min(ids),
+                hi=max(ids),
                 today=today,
                 ids=ids,
                 to_ids=to_ids,
@@ -425,7 +431,10 @@ class ResPartner(models.Model):
                             || jsonb_build_object(%(key)s, c.pl) END
                   FROM unnest(%(members)s::int[], %(targets)s::int[]) AS c(member_id, pl)
                  WHERE p.commercial_partner_id = c.member_id AND p.id != c.member_id
+                   AND p.commercial_partner_id BETWEEN %(lo)s AND %(hi)s
                 """,
+                lo=min(members),
+                hi=max(members),
                 key=key,
                 members=members,
                 targets=targets,
