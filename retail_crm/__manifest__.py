@@ -29,6 +29,8 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_activity_plan_data.xml",
+        "security/retail_crm_tier_rules.xml",
+        "data/ir_cron_lifecycle_data.xml",
         "views/retail_store_views.xml",
         "views/res_partner_views.xml",
         "views/retail_consent_log_views.xml",
@@ -46,11 +48,14 @@
         "views/retail_segment_views.xml",
         "views/retail_member_report_views.xml",
         "views/retail_segment_menus.xml",
+        "views/retail_tier_views.xml",
+        "views/res_partner_tier_views.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
         "demo/retail_crm_demo_members.xml",
         "demo/retail_followup_demo.xml",
         "demo/retail_segment_demo.xml",
+        "demo/retail_crm_demo_tiers.xml",
     ],
 }

@@ -19,3 +19,11 @@ from . import retail_store_reassign
 from . import res_users_reassign
 from . import res_partner_rfm
 from . import retail_segment
+from . import res_company_lifecycle
+from . import res_config_settings_lifecycle
+from . import retail_tier_program
+from . import retail_member_tier
+from . import retail_member_tier_history
+from . import retail_member_stage_history
+from . import res_partner_tier
+from . import res_partner_stage

@@ -36,4 +36,7 @@ class SaleOrder(models.Model):
         # it cannot see the member (e.g. a salesperson of another store).
         members = partners.sudo().commercial_partner_id.filtered("is_retail_member")
         if members:
-            members._retail_refresh_purchase_stats()
+            # the tier upgrade names the order that triggered it
+            members.with_context(
+                retail_trigger_order_ids=self.ids
+            )._retail_refresh_purchase_stats()

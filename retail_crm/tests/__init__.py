@@ -13,3 +13,6 @@ from . import test_rfm
 from . import test_segment
 from . import test_member_tag_wizard
 from . import test_member_report
+from . import test_tier_rules
+from . import test_tiers
+from . import test_stages
