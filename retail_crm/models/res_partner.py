@@ -817,6 +817,16 @@ class ResPartner(models.Model):
             changed._retail_on_purchase_stats_changed()
         return updated
 
+    @api.model
+    def _retail_derived_fields(self):
+        """Fields computed by the CRM itself (SQL passes), never edited.
+
+        Extended by each feature that derives fields of its own (stages,
+        tiers, RFM scores). A merge of members skips them: they are
+        recomputed for the surviving member right after.
+        """
+        return set(STATS_FIELDS)
+
     def _retail_on_purchase_stats_changed(self):
         """Hook called with the members whose statistics just changed."""
 

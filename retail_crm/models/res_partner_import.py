@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-from .res_partner import STATS_FIELDS
-
 # Context value set by the partner merge only: an object, which no RPC
 # caller can send, so the context key cannot be forged from the client.
 PARTNER_MERGE = object()
@@ -20,10 +18,13 @@ class ResPartner(models.Model):
         "used to find duplicates on import.",
     )
 
-    def _retail_check_write_rights(self, vals):
+    def write(self, vals):
         # A merge copies every stored field of the merged members onto the
-        # surviving one, statistics included: these are recomputed from the
-        # orders right after the merge (see retail.member.duplicate.merge).
+        # surviving one, derived ones included (statistics, stage, tier,
+        # scores): these are recomputed right after the merge (see
+        # retail.member.duplicate.merge), so they are not copied. This file
+        # is imported last, so that this runs before the features' guards.
         if self.env.context.get("retail_partner_merge") is PARTNER_MERGE:
-            vals = {k: v for k, v in vals.items() if k not in STATS_FIELDS}
-        return super()._retail_check_write_rights(vals)
+            derived = self._retail_derived_fields()
+            vals = {k: v for k, v in vals.items() if k not in derived}
+        return super().write(vals)

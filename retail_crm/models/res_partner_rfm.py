@@ -93,6 +93,10 @@ class ResPartner(models.Model):
             birthday = partner.retail_birthday
             partner.retail_birthday_month = birthday.month if birthday else 0
 
+    @api.model
+    def _retail_derived_fields(self):
+        return super()._retail_derived_fields() | set(RFM_FIELDS)
+
     def _retail_check_write_rights(self, vals):
         if set(vals) & set(RFM_FIELDS):
             raise AccessError(

@@ -45,6 +45,10 @@ class ResPartner(models.Model):
             members._retail_refresh_stages()
         return partners
 
+    @api.model
+    def _retail_derived_fields(self):
+        return super()._retail_derived_fields() | STAGE_SYSTEM_FIELDS
+
     def write(self, vals):
         if not self.env.su and STAGE_SYSTEM_FIELDS & set(vals):
             raise AccessError(

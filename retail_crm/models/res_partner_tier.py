@@ -138,6 +138,10 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.model
+    def _retail_derived_fields(self):
+        return super()._retail_derived_fields() | TIER_SYSTEM_FIELDS
+
     def write(self, vals):
         if not self.env.su:
             self._retail_check_tier_rights(vals)
