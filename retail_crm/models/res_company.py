@@ -4,6 +4,7 @@ import phonenumbers
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools.phone import PhoneError, normalize_mobile

@@ -147,7 +147,7 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # Backstops of the Python constraints _check_retail_mobile_unique and
         # _check_retail_member_code against concurrent transactions. They are
         # checked at commit (deferred): checked at once, they would fail the
@@ -164,10 +164,10 @@ class ResPartner(models.Model):
         self._retail_deferred_constraint(
             "res_partner_retail_member_code_uniq",
             SQL(
-                "UNIQUE (company_id, retail_member_code)"
-                " DEFERRABLE INITIALLY DEFERRED"
+                "UNIQUE (company_id, retail_member_code) DEFERRABLE INITIALLY DEFERRED"
             ),
         )
+        return res
 
     def _retail_deferred_constraint(self, name, definition):
         cr = self.env.cr
@@ -449,9 +449,7 @@ class ResPartner(models.Model):
         for _attempt in range(1000):
             code = sequence.next_by_code("retail.member.code")
             if not code:
-                raise UserError(
-                    self.env._("The member code sequence is missing.")
-                )
+                raise UserError(self.env._("The member code sequence is missing."))
             self.env.cr.execute(
                 SQL(
                     "SELECT 1 FROM res_partner"
@@ -466,7 +464,9 @@ class ResPartner(models.Model):
             self.env._("Could not find a free member code; check the sequence.")
         )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
+        # super().write() is called by _retail_write(), once per partner
+        # becoming a member (with its own defaults) and once for the rest.
         if not self.env.su:
             self._retail_check_write_rights(vals)
         if vals.get("is_retail_member"):
@@ -490,8 +490,9 @@ class ResPartner(models.Model):
         consent_changed = self.browse()
         if "retail_marketing_consent" in vals:
             consent_changed = self.filtered(
-                lambda p: p.retail_marketing_consent
-                != bool(vals["retail_marketing_consent"])
+                lambda p: (
+                    p.retail_marketing_consent != bool(vals["retail_marketing_consent"])
+                )
             )
         res = super().write(vals)
         consent_changed = consent_changed.filtered("is_retail_member")
@@ -514,8 +515,7 @@ class ResPartner(models.Model):
         if forbidden:
             raise AccessError(
                 self.env._(
-                    "Purchase statistics are computed from orders and "
-                    "cannot be edited."
+                    "Purchase statistics are computed from orders and cannot be edited."
                 )
             )
         members = self.filtered("is_retail_member")
@@ -538,7 +538,9 @@ class ResPartner(models.Model):
             locked |= keys & MANAGER_FIELDS
         if locked:
             names = ", ".join(
-                sorted(self._fields[f].get_description(self.env)["string"] for f in locked)
+                sorted(
+                    self._fields[f].get_description(self.env)["string"] for f in locked
+                )
             )
             raise AccessError(
                 self.env._(
@@ -744,8 +746,7 @@ class ResPartner(models.Model):
         )
         partner_ids = [row[0] for row in cr.fetchall()]
         sources = SQL(" UNION ALL ").join(
-            SQL("(%s)", source)
-            for source in self._retail_purchase_sources(partner_ids)
+            SQL("(%s)", source) for source in self._retail_purchase_sources(partner_ids)
         )
         tz = company.retail_timezone or "Asia/Shanghai"
         since = self._retail_stats_window_start(company)

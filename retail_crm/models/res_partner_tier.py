@@ -1,5 +1,7 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# One file per feature: the classes extend the same model on purpose.
+# pylint: disable=consider-merging-classes-inherited
 """Member tiers on res.partner: evaluation, upgrades, reviews, overrides.
 
 Everything that changes tiers goes through ``_retail_tier_write``: one UPDATE
@@ -105,8 +107,7 @@ class ResPartner(models.Model):
             if member.company_id and tier_company != member.company_id:
                 raise ValidationError(
                     self.env._(
-                        "The tier %(tier)s belongs to another company than "
-                        "%(name)s.",
+                        "The tier %(tier)s belongs to another company than %(name)s.",
                         tier=member.retail_tier_override_id.name,
                         name=member.display_name,
                     )
@@ -133,8 +134,7 @@ class ResPartner(models.Model):
             if self.env.user._retail_role() not in ("manager", "hq"):
                 raise AccessError(
                     self.env._(
-                        "Only store managers and HQ can override the tier of a "
-                        "member."
+                        "Only store managers and HQ can override the tier of a member."
                     )
                 )
 
@@ -255,8 +255,9 @@ class ResPartner(models.Model):
                             AND p.retail_tier_override_end < %(today)s) AS expired,
                            COALESCE((
                                SELECT max(t.rank) FROM t
-                                WHERE (t.min_spent = 0 OR
-                                       COALESCE(p.retail_window_spent, 0) >= t.min_spent)
+                                WHERE (t.min_spent = 0
+                                       OR COALESCE(p.retail_window_spent, 0)
+                                          >= t.min_spent)
                                   AND (t.min_orders = 0 OR
                                        COALESCE(p.retail_window_order_count, 0)
                                            >= t.min_orders)
@@ -433,7 +434,8 @@ class ResPartner(models.Model):
                             - %(key)s
                        ELSE COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
                             || jsonb_build_object(%(key)s, c.pl) END
-                  FROM unnest(%(members)s::int[], %(targets)s::int[]) AS c(member_id, pl)
+                  FROM unnest(%(members)s::int[], %(targets)s::int[])
+                       AS c(member_id, pl)
                  WHERE p.commercial_partner_id = c.member_id AND p.id != c.member_id
                    AND p.commercial_partner_id BETWEEN %(lo)s AND %(hi)s
                 """,
@@ -506,7 +508,12 @@ class ResPartner(models.Model):
                 lambda m, c=company: m.company_id == c and m.retail_tier_override_id
             )
             rows = [
-                (m.id, m.retail_tier_id.id or None, m.retail_tier_override_id.id, "manual")
+                (
+                    m.id,
+                    m.retail_tier_id.id or None,
+                    m.retail_tier_override_id.id,
+                    "manual",
+                )
                 for m in members
             ]
             notes = {m.id: m.retail_tier_override_reason for m in members}

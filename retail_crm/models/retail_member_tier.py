@@ -19,7 +19,6 @@ class RetailMemberTier(models.Model):
     )
     program_id = fields.Many2one(
         "retail.tier.program",
-        string="Program",
         required=True,
         ondelete="cascade",
         index=True,
@@ -36,13 +35,11 @@ class RetailMemberTier(models.Model):
     )
     min_orders = fields.Integer(
         string="Minimum Orders",
-        help="Orders in the statistics window needed to reach the tier "
-        "(0: not used).",
+        help="Orders in the statistics window needed to reach the tier (0: not used).",
     )
     benefits = fields.Text(translate=True)
     pricelist_id = fields.Many2one(
         "product.pricelist",
-        string="Pricelist",
         check_company=True,
         help="Given to the members of this tier as their pricelist: sales "
         "orders (and the POS) apply it.",

@@ -55,7 +55,6 @@ class RetailSegment(models.Model):
         "it may use context_today(), datetime, relativedelta and uid).",
     )
     member_count = fields.Integer(
-        string="Member Count",
         compute="_compute_member_count",
         help="Members of the segment that you may see.",
     )
@@ -67,7 +66,6 @@ class RetailSegment(models.Model):
     )
     tag_id = fields.Many2one(
         "res.partner.category",
-        string="Tag",
         ondelete="restrict",
         tracking=True,
         help="Tag kept equal to the segment. Created from the segment name when empty.",

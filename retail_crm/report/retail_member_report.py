@@ -29,7 +29,7 @@ class RetailMemberReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    store_id = fields.Many2one("retail.store", string="Store", readonly=True)
+    store_id = fields.Many2one("retail.store", readonly=True)
     user_id = fields.Many2one("res.users", string="Associate", readonly=True)
     channel = fields.Selection(RETAIL_CHANNELS, readonly=True)
     join_date = fields.Date(readonly=True)

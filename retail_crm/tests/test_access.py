@@ -462,7 +462,6 @@ class TestAccessRules(RetailCrmCommon):
         values = self.non_member.with_user(self.a1).read(["mobile"])[0]
         self.assertEqual(values["mobile"], "13900000009")
 
-
     def test_associate_cannot_group_by_phone(self):
         """Grouping by phone would unmask other associates' numbers."""
         Partner = self.Partner.with_user(self.a1)

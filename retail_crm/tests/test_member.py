@@ -5,7 +5,6 @@
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 from .common import FULL_WIDTH, RetailCrmCommon
 
