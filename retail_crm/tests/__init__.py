@@ -16,3 +16,4 @@ from . import test_member_report
 from . import test_tier_rules
 from . import test_tiers
 from . import test_stages
+from . import test_translation
