@@ -209,6 +209,45 @@ class ResPartner(models.Model):
         )
         return tiers, table
 
+    @api.model
+    def _retail_tier_rank_sql(self, tiers):
+        """SQL rank of the member row ``p``'s current tier (NULL: none of them)."""
+        return SQL(
+            "(CASE p.retail_tier_id %s END)",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", tier.id, rank) for rank, tier in enumerate(tiers)
+            ),
+        )
+
+    @api.model
+    def _retail_tier_eligible_sql(self, tiers):
+        """SQL rank of the highest tier whose thresholds ``p`` meets, or -1.
+
+        The twin of ``tools.tiers.eligible_rank``: tiers tested from the top,
+        a threshold of 0 is not used, spend compared as exact decimals.
+        """
+        whens = []
+        for rank in reversed(range(len(tiers))):
+            tier = tiers[rank]
+            conditions = [SQL("TRUE")]
+            min_spent = tier_rules.to_decimal(tier.min_spent)
+            if min_spent:
+                conditions.append(
+                    SQL(
+                        "COALESCE(p.retail_window_spent, 0) >= %s::numeric",
+                        str(min_spent),
+                    )
+                )
+            if tier.min_orders:
+                conditions.append(
+                    SQL(
+                        "COALESCE(p.retail_window_order_count, 0) >= %s",
+                        tier.min_orders,
+                    )
+                )
+            whens.append(SQL("WHEN %s THEN %s", SQL(" AND ").join(conditions), rank))
+        return SQL("(CASE %s ELSE -1 END)", SQL(" ").join(whens))
+
     # ------------------------------------------------------------------
     # Evaluation (SQL twin of tools/tiers.py)
     # ------------------------------------------------------------------
@@ -248,22 +287,14 @@ class ResPartner(models.Model):
                 """
                 WITH t AS (%(table)s),
                 m AS (
-                    SELECT p.id, p.retail_tier_id AS cur_id, ct.rank AS cur_rank,
+                    SELECT p.id, p.retail_tier_id AS cur_id,
+                           %(cur_rank)s AS cur_rank,
                            p.retail_tier_since AS since,
                            p.retail_tier_override_id IS NOT NULL AS overridden,
                            (p.retail_tier_override_id IS NOT NULL
                             AND p.retail_tier_override_end < %(today)s) AS expired,
-                           COALESCE((
-                               SELECT max(t.rank) FROM t
-                                WHERE (t.min_spent = 0
-                                       OR COALESCE(p.retail_window_spent, 0)
-                                          >= t.min_spent)
-                                  AND (t.min_orders = 0 OR
-                                       COALESCE(p.retail_window_order_count, 0)
-                                           >= t.min_orders)
-                           ), -1) AS elig
+                           %(elig)s AS elig
                       FROM res_partner p
-                      LEFT JOIN t ct ON ct.id = p.retail_tier_id
                      WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
                        -- the range lets the planner use the primary key
                        AND p.id BETWEEN %(lo)s AND %(hi)s
@@ -282,6 +313,8 @@ class ResPartner(models.Model):
                  ORDER BY r.id
                 """,
                 table=table,
+                cur_rank=self._retail_tier_rank_sql(tiers),
+                elig=self._retail_tier_eligible_sql(tiers),
                 today=today,
                 ids=list(member_ids),
                 lo=min(member_ids),
