@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,7 +355,9 @@ class Bench:
                 )
         with phase(self.timings, "VACUUM ANALYZE"):
             self.vacuum(
-                "res_partner", "retail_member_tier_history", "retail_member_stage_history"
+                "res_partner",
+                "retail_member_tier_history",
+                "retail_member_stage_history",
             )
 
     # ------------------------------------------------------------------
@@ -454,8 +456,9 @@ class Bench:
             sample = sorted(random.Random(42).sample(ids, self.args.sample))
             # the same starting point as the set-based run: nothing evaluated
             cr.execute(
-                "SELECT 1" if not reset else
-                "UPDATE res_partner SET retail_tier_id = NULL,"
+                "SELECT 1"
+                if not reset
+                else "UPDATE res_partner SET retail_tier_id = NULL,"
                 " retail_tier_since = NULL, retail_stage = NULL,"
                 " specific_property_product_pricelist = NULL WHERE id = ANY(%s)",
                 [sample] if reset else None,
@@ -469,7 +472,8 @@ class Bench:
             company = program.company_id
             tiers = program._retail_sorted_tiers()
             tier_rules = [
-                rules.Tier(t, rules.to_decimal(t.min_spent), t.min_orders) for t in tiers
+                rules.Tier(t, rules.to_decimal(t.min_spent), t.min_orders)
+                for t in tiers
             ]
             params = lifecycle.StageParams(
                 company.retail_stage_active_days,
@@ -580,7 +584,8 @@ class Bench:
             company = program.company_id
             tiers = program._retail_sorted_tiers()
             tier_rules = [
-                rules.Tier(t, rules.to_decimal(t.min_spent), t.min_orders) for t in tiers
+                rules.Tier(t, rules.to_decimal(t.min_spent), t.min_orders)
+                for t in tiers
             ]
             today = env["res.partner"]._retail_today(company)
             params = lifecycle.StageParams(
@@ -632,16 +637,25 @@ class Bench:
         for name, value in self.timings.items():
             say(f"{name:48} {value:10.1f} s")
         ok = True
-        for reset, label in ((True, "set-based run (all changes)"), (False, "set-based rerun (nothing to change)")):
+        for reset, label in (
+            (True, "set-based run (all changes)"),
+            (False, "set-based rerun (nothing to change)"),
+        ):
             if label not in self.timings:
                 continue
             sql = self.timings[label]
             orm = self.results[f"orm_extrapolated_{reset}"]
             ratio = orm / sql if sql else 0
-            say(f"{label}: set-based {sql:.1f} s, ORM way extrapolated {orm:.0f} s, ratio {ratio:.0f} x")
+            say(
+                f"{label}: set-based {sql:.1f} s, ORM way extrapolated "
+                f"{orm:.0f} s, ratio {ratio:.0f} x"
+            )
             ok_time = sql <= TARGET_SECONDS
             ok_ratio = ratio >= TARGET_RATIO
-            say(f"  {'<= 60 s (RFM not included)':46} {'PASS' if ok_time else 'FAIL':>10}")
+            say(
+                f"  {'<= 60 s (RFM not included)':46} "
+                f"{'PASS' if ok_time else 'FAIL':>10}"
+            )
             say(f"  {'ratio >= 50x':46} {'PASS' if ok_ratio else 'FAIL':>10}")
             ok = ok and ok_time and ok_ratio
         ok_check = bad == 0 and self.results["rerun_idempotent"]

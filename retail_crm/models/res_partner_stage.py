@@ -236,7 +236,9 @@ class ResPartner(models.Model):
             "SELECT DISTINCT company_id FROM res_partner"
             " WHERE is_retail_member AND company_id IS NOT NULL ORDER BY company_id"
         )
-        return self.env["res.company"].browse([row[0] for row in self.env.cr.fetchall()])
+        return self.env["res.company"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
 
     @api.model
     def _retail_lifecycle_jobs(self):
@@ -263,9 +265,9 @@ class ResPartner(models.Model):
         """
         params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.to_string(fields.Date.today())
-        day, job_key, last = ((params.get_param(LIFECYCLE_CURSOR_KEY) or "") + "||").split(
-            "|"
-        )[:3]
+        day, job_key, last = (
+            (params.get_param(LIFECYCLE_CURSOR_KEY) or "") + "||"
+        ).split("|")[:3]
         jobs = self._retail_lifecycle_jobs()
         keys = [f"{kind}:{record.id}" for kind, record in jobs]
         start, cursor = 0, 0
@@ -277,9 +279,7 @@ class ResPartner(models.Model):
         )
         per_company = dict(self.env.cr.fetchall())
         total = sum(
-            per_company.get(
-                (record if kind == "stage" else record.company_id).id, 0
-            )
+            per_company.get((record if kind == "stage" else record.company_id).id, 0)
             for kind, record in jobs[start:]
         )
         progress = {"done": 0}

@@ -105,8 +105,7 @@ class ResPartner(models.Model):
             if member.company_id and tier_company != member.company_id:
                 raise ValidationError(
                     self.env._(
-                        "The tier %(tier)s belongs to another company than "
-                        "%(name)s.",
+                        "The tier %(tier)s belongs to another company than %(name)s.",
                         tier=member.retail_tier_override_id.name,
                         name=member.display_name,
                     )
@@ -133,8 +132,7 @@ class ResPartner(models.Model):
             if self.env.user._retail_role() not in ("manager", "hq"):
                 raise AccessError(
                     self.env._(
-                        "Only store managers and HQ can override the tier of a "
-                        "member."
+                        "Only store managers and HQ can override the tier of a member."
                     )
                 )
 
@@ -463,7 +461,8 @@ class ResPartner(models.Model):
                             - %(key)s
                        ELSE COALESCE(p.specific_property_product_pricelist, '{}'::jsonb)
                             || jsonb_build_object(%(key)s, c.pl) END
-                  FROM unnest(%(members)s::int[], %(targets)s::int[]) AS c(member_id, pl)
+                  FROM unnest(%(members)s::int[], %(targets)s::int[])
+                       AS c(member_id, pl)
                  WHERE p.commercial_partner_id = c.member_id AND p.id != c.member_id
                    AND p.commercial_partner_id BETWEEN %(lo)s AND %(hi)s
                 """,
@@ -536,7 +535,12 @@ class ResPartner(models.Model):
                 lambda m, c=company: m.company_id == c and m.retail_tier_override_id
             )
             rows = [
-                (m.id, m.retail_tier_id.id or None, m.retail_tier_override_id.id, "manual")
+                (
+                    m.id,
+                    m.retail_tier_id.id or None,
+                    m.retail_tier_override_id.id,
+                    "manual",
+                )
                 for m in members
             ]
             notes = {m.id: m.retail_tier_override_reason for m in members}

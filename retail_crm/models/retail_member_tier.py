@@ -36,8 +36,7 @@ class RetailMemberTier(models.Model):
     )
     min_orders = fields.Integer(
         string="Minimum Orders",
-        help="Orders in the statistics window needed to reach the tier "
-        "(0: not used).",
+        help="Orders in the statistics window needed to reach the tier (0: not used).",
     )
     benefits = fields.Text(translate=True)
     pricelist_id = fields.Many2one(

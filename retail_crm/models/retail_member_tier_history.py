@@ -22,7 +22,9 @@ class RetailMemberTierHistory(models.Model):
         "res.partner", string="Member", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", index=True)
-    from_tier_id = fields.Many2one("retail.member.tier", string="From", ondelete="set null")
+    from_tier_id = fields.Many2one(
+        "retail.member.tier", string="From", ondelete="set null"
+    )
     to_tier_id = fields.Many2one("retail.member.tier", string="To", ondelete="set null")
     reason = fields.Selection(TIER_REASONS, required=True)
     note = fields.Char()

@@ -149,9 +149,7 @@ class TestStages(RetailTierCommon):
             History.with_user(self.a1).search([]).partner_id,
             self.member_a1 | self.member_a1_2 | self.member_a1b,
         )
-        self.assertIn(
-            self.member_s2, History.with_user(self.hq).search([]).partner_id
-        )
+        self.assertIn(self.member_s2, History.with_user(self.hq).search([]).partner_id)
 
     def test_nightly_job(self):
         member = self.member_a1
@@ -194,6 +192,4 @@ class TestStages(RetailTierCommon):
         self.Partner._cron_retail_lifecycle(batch_size=2)
         # the members up to the cursor were done "before the interruption"
         self.assertFalse((self.member_a1 | self.member_a1_2).retail_tier_id)
-        self.assertEqual(
-            (self.member_a1b | self.member_s2).retail_tier_id, self.silver
-        )
+        self.assertEqual((self.member_a1b | self.member_s2).retail_tier_id, self.silver)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from unittest.mock import patch
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
@@ -195,7 +195,9 @@ class TestTiers(RetailTierCommon):
         self.assertEqual(outside.retail_tier_id, self.basic)
         line = self._history(outside)[-1]
         self.assertEqual(line.reason, "review_downgrade")
-        self.assertEqual((line.from_tier_id, line.to_tier_id), (self.silver, self.basic))
+        self.assertEqual(
+            (line.from_tier_id, line.to_tier_id), (self.silver, self.basic)
+        )
 
     def test_upgrade_on_confirmation(self):
         member = self.member_a1
@@ -207,7 +209,9 @@ class TestTiers(RetailTierCommon):
         line = self._history(member)[-1]
         self.assertEqual(line.reason, "upgrade")
         self.assertEqual(line.order_id, order)
-        self.assertEqual((line.from_tier_id, line.to_tier_id), (self.basic, self.silver))
+        self.assertEqual(
+            (line.from_tier_id, line.to_tier_id), (self.basic, self.silver)
+        )
         self.assertEqual(member.retail_tier_since, self.today)
         # a cancellation never downgrades at once
         self._cancel(first)
@@ -241,7 +245,9 @@ class TestTiers(RetailTierCommon):
                 "partner_id": member.id,
                 "company_id": self.company.id,
                 "order_line": [
-                    Command.create({"product_id": self.product.id, "product_uom_qty": 1})
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1}
+                    )
                 ],
             }
         )
@@ -287,13 +293,17 @@ class TestTiers(RetailTierCommon):
         members = self.Partner
         for i in range(25):
             member = self._new_member(f"Random {i}", f"1371000{i:04d}", self.s1, None)
-            self._set_stats(member, Decimal(rng.randint(0, 1000000)) / 100, rng.randint(0, 9))
+            self._set_stats(
+                member, Decimal(rng.randint(0, 1000000)) / 100, rng.randint(0, 9)
+            )
             members |= member
         self._review()
         # random drops, then the review of a later day
         for member in members:
             if rng.random() < 0.5:
-                self._set_stats(member, Decimal(rng.randint(0, 300000)) / 100, rng.randint(0, 4))
+                self._set_stats(
+                    member, Decimal(rng.randint(0, 300000)) / 100, rng.randint(0, 4)
+                )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -325,7 +335,9 @@ class TestTiers(RetailTierCommon):
         history = self.env["retail.member.tier.history"].search_count([])
         tiers_before = {m: m.retail_tier_id for m in members}
         self.assertEqual(self._review(), 0)
-        self.assertEqual(self.env["retail.member.tier.history"].search_count([]), history)
+        self.assertEqual(
+            self.env["retail.member.tier.history"].search_count([]), history
+        )
         self.assertEqual({m: m.retail_tier_id for m in members}, tiers_before)
 
     def test_failing_batch_is_logged_and_rest_continues(self):
@@ -516,7 +528,12 @@ class TestTierProgramValidation(RetailTierCommon):
             with self.subTest(vals=vals):
                 with self.assertRaises(ValidationError) as cm:
                     Tier.create(
-                        dict(vals, name="Platinum", sequence=3, program_id=self.program.id)
+                        dict(
+                            vals,
+                            name="Platinum",
+                            sequence=3,
+                            program_id=self.program.id,
+                        )
                     )
                 self.assertIn("Platinum", str(cm.exception))
                 self.assertIn("Gold", str(cm.exception))

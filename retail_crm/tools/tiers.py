@@ -88,7 +88,10 @@ def check_thresholds(tiers):
         if to_decimal(tier.min_spent) < 0 or (tier.min_orders or 0) < 0:
             return tier, None
     for lower, higher in zip(tiers, tiers[1:]):
-        spent_low, spent_high = to_decimal(lower.min_spent), to_decimal(higher.min_spent)
+        spent_low, spent_high = (
+            to_decimal(lower.min_spent),
+            to_decimal(higher.min_spent),
+        )
         orders_low, orders_high = lower.min_orders or 0, higher.min_orders or 0
         if spent_high < spent_low or orders_high < orders_low:
             return lower, higher
