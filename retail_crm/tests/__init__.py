@@ -5,3 +5,4 @@ from . import test_stats
 from . import test_import_rows
 from . import test_import
 from . import test_duplicates
+from . import test_import_bulk
