@@ -496,9 +496,14 @@ class ResPartner(models.Model):
                 if vals.get("country_id")
                 else default_country
             )
-            vals["phone_sanitized"] = (
-                self._retail_sanitize_phone(number, country) if number else False
-            )
+            if mobile and mobile == vals["retail_mobile"]:
+                # a valid mobile in E.164 form: phone_validation's E.164
+                # formatting returns it unchanged
+                vals["phone_sanitized"] = mobile
+            else:
+                vals["phone_sanitized"] = (
+                    self._retail_sanitize_phone(number, country) if number else False
+                )
             # no parent nor company name (else create() is used)
             vals["complete_name"] = (vals.get("name") or "").strip()
             email = vals.get("email")
@@ -510,11 +515,17 @@ class ResPartner(models.Model):
         records = self._retail_insert_rows(vals_list, now)
         inserted = sorted({fname for vals in vals_list for fname in vals})
         # As create(): the other stored computed fields (of other addons)
-        # are computed by the ORM; the values written are protected.
-        protected = [fields_[fname] for fname in inserted]
-        protected.append(fields_["commercial_partner_id"])
-        with self.env.protecting(protected, records):
-            records.modified(fields_, create=True)
+        # are computed by the ORM. Related fields of a field left empty
+        # (e.g. the resized images of image_1920) stay empty.
+        for field in fields_.values():
+            if (
+                field.store
+                and field.compute
+                and field.name not in inserted
+                and field.name not in BULK_COMPUTED_FIELDS
+                and not (field.related and field.related.split(".")[0] not in inserted)
+            ):
+                self.env.add_to_compute(field, records)
         records._validate_fields(inserted + ["commercial_partner_id"])
         records.check_access("create")
         consenting = records.filtered("retail_marketing_consent")
@@ -593,19 +604,23 @@ class ResPartner(models.Model):
         for fname in fnames:
             field = fields_[fname]
             column_type = field.column_type[1]
-            values = []
-            for record, vals in zip(records, vals_list, strict=True):
-                value = vals.get(fname)
-                values.append(
+            raw = [vals.get(fname) for vals in vals_list]
+            columns.append(SQL.identifier(fname))
+            first = raw[0]
+            if all(value == first for value in raw):
+                value = (
+                    None
+                    if first is None
+                    else field.convert_to_column_insert(first, records[0], vals_list[0])
+                )
+                exprs.append(SQL("%s::%s", value, SQL(column_type)))
+            else:
+                values = [
                     None
                     if value is None
                     else field.convert_to_column_insert(value, record, vals)
-                )
-            columns.append(SQL.identifier(fname))
-            first = values[0]
-            if all(value == first for value in values):
-                exprs.append(SQL("%s::%s", first, SQL(column_type)))
-            else:
+                    for value, record, vals in zip(raw, records, vals_list, strict=True)
+                ]
                 names.append(f"c{len(names)}")
                 exprs.append(SQL("u.%s", SQL.identifier(names[-1])))
                 arrays.append(SQL("%s::%s[]", values, SQL(column_type)))
