@@ -435,27 +435,7 @@ class ResPartner(models.Model):
                 and "user_id" in vals
             ):
                 self._retail_prepare_member_vals(vals)
-        unsupported = set()
-        for vals in vals_list:
-            for fname in list(vals):
-                field = fields_.get(fname)
-                if field is None or fname in BULK_COMPUTED_FIELDS:
-                    unsupported.add(fname)
-                elif field.type == "many2many" and field.store:
-                    continue
-                elif not field.store and not field.inverse and field.type != "one2many":
-                    # as in create(): only put in cache (e.g. UI defaults)
-                    del vals[fname]
-                elif (
-                    not field.column_type
-                    or field.inverse
-                    or (field.compute and field.readonly)
-                    or (
-                        fname in ("parent_id", "company_name", "website")
-                        and vals[fname]
-                    )
-                ):
-                    unsupported.add(fname)
+        unsupported = self._retail_bulk_unsupported(vals_list)
         # contexts of create() overrides that change the values
         if self.env.context.get("res_partner_search_mode") or self.env.context.get(
             "import_file"
@@ -475,7 +455,7 @@ class ResPartner(models.Model):
             vals.setdefault("retail_join_date", today)
             vals.setdefault("retail_channel", channel)
             if vals.get("retail_marketing_consent"):
-                vals.setdefault("retail_consent_date", now)
+                vals.setdefault("retail_consent_date", fields.Datetime.now())
                 vals.setdefault(
                     "retail_consent_channel", consent_channel or vals["retail_channel"]
                 )
@@ -531,6 +511,34 @@ class ResPartner(models.Model):
         consenting = records.filtered("retail_marketing_consent")
         consenting._retail_log_consent()
         return records
+
+    @api.model
+    def _retail_bulk_unsupported(self, vals_list):
+        """Names of the values :meth:`_retail_bulk_create_members` cannot
+        insert in SQL; values only put in cache by create() are dropped."""
+        fields_ = self._fields
+        unsupported = set()
+        for vals in vals_list:
+            for fname in list(vals):
+                field = fields_.get(fname)
+                if field is None or fname in BULK_COMPUTED_FIELDS:
+                    unsupported.add(fname)
+                elif field.type == "many2many" and field.store:
+                    continue
+                elif not field.store and not field.inverse and field.type != "one2many":
+                    # as in create(): only put in cache (e.g. UI defaults)
+                    del vals[fname]
+                elif (
+                    not field.column_type
+                    or field.inverse
+                    or (field.compute and field.readonly)
+                    or (
+                        fname in ("parent_id", "company_name", "website")
+                        and vals[fname]
+                    )
+                ):
+                    unsupported.add(fname)
+        return unsupported
 
     def _retail_check_bulk_stores(self, vals_list):
         """The store rule of :meth:`_retail_prepare_member_vals`, per batch."""

@@ -173,11 +173,11 @@ class TestMemberImportBulk(MemberImportCommon):
         )
         self.assertEqual(Partner.name_search("赵敏")[0][0], zhao.id)
         self.assertEqual(Partner.name_search("138 0013 8122")[0][0], zhou.id)
-        self.assertEqual(
-            Partner.name_search(zhou.retail_member_code)[0][0], zhou.id
-        )
+        self.assertEqual(Partner.name_search(zhou.retail_member_code)[0][0], zhou.id)
         # the associate sees the mobile of their own member only
-        own, other = Partner.browse((zhao | zhou).ids).read(["mobile", "phone_sanitized"])
+        own, other = Partner.browse((zhao | zhou).ids).read(
+            ["mobile", "phone_sanitized"]
+        )
         self.assertEqual(own["mobile"], "+8613800138121")
         self.assertEqual(other["mobile"], mask_phone("+8613800138122"))
         self.assertEqual(other["phone_sanitized"], mask_phone("+8613800138122"))
@@ -198,7 +198,11 @@ class TestMemberImportBulk(MemberImportCommon):
         }
         before = self.Partner.search_count([("name", "=", "Dup")])
         cases = [
-            ("mobile of a member", [dict(vals, mobile="139 0000 0001")], "already exists"),
+            (
+                "mobile of a member",
+                [dict(vals, mobile="139 0000 0001")],
+                "already exists",
+            ),
             (
                 "mobile twice",
                 [dict(vals, mobile="13800138131"), dict(vals, mobile="+8613800138131")],
