@@ -8,10 +8,10 @@ from datetime import datetime, time
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, sql
+from odoo.tools import SQL, email_normalize, sql
 
 from ..tools.channels import RETAIL_CHANNELS
 from ..tools.phone import mask_phone, try_normalize_mobile
@@ -27,6 +27,19 @@ STATS_FIELDS = (
     "retail_avg_ticket",
     "retail_window_spent",
     "retail_window_order_count",
+)
+# Stored computed fields of res.partner that _retail_bulk_create_members
+# sets itself (the others are computed by the ORM after the insert).
+BULK_COMPUTED_FIELDS = frozenset(
+    {
+        "complete_name",
+        "commercial_partner_id",
+        "commercial_company_name",
+        "partner_share",
+        "retail_mobile",
+        "phone_sanitized",
+        "email_normalized",
+    }
 )
 # Fields an associate may not change on a member (store managers may).
 MANAGER_FIELDS = frozenset({"retail_store_id", "user_id", "active"})
@@ -387,6 +400,292 @@ class ResPartner(models.Model):
         )
         consenting._retail_log_consent()
         return partners
+
+    @api.model
+    def _retail_bulk_create_members(self, vals_list):
+        """Create new members set-based in SQL; same result as ``create``.
+
+        For imports of many thousand members: the values are prepared as
+        :meth:`create` would (defaults, member rules, computed fields), the
+        rows are inserted with one ``INSERT ... SELECT FROM unnest(...)``,
+        the tags with one insert, then the access rules and the constraints
+        of the model run on all the new members at once. Stored computed
+        fields this method does not set itself (added by other addons) are
+        computed by the ORM. Values it cannot write in SQL (one2many, fields
+        without a column...) make it fall back to :meth:`create`.
+
+        Messages, followers and tracking are not created, as with the
+        context keys ``tracking_disable`` and ``mail_create_nolog``.
+        """
+        if not vals_list:
+            return self.browse()
+        self.check_access("create")
+        fields_ = self._fields
+        # Missing defaults, as create() adds them
+        given = set.intersection(*(set(vals) for vals in vals_list))
+        missing = [fname for fname in fields_ if fname not in given]
+        defaults = self.default_get(missing) if missing else {}
+        vals_list = [defaults | vals for vals in vals_list]
+        for vals in vals_list:
+            vals["is_retail_member"] = True
+            if not (
+                vals.get("company_id")
+                and vals.get("retail_store_id")
+                and vals.get("retail_member_code")
+                and "user_id" in vals
+            ):
+                self._retail_prepare_member_vals(vals)
+        unsupported = self._retail_bulk_unsupported(vals_list)
+        # contexts of create() overrides that change the values
+        if self.env.context.get("res_partner_search_mode") or self.env.context.get(
+            "import_file"
+        ):
+            unsupported.add("context")
+        if unsupported:
+            _logger.debug("Bulk member creation through create(): %s", unsupported)
+            return self.create(vals_list)
+        self._retail_check_bulk_stores(vals_list)
+        today = fields.Date.context_today(self)
+        now = self.env.cr.now()
+        channel = self.env.context.get("retail_channel", "store")
+        consent_channel = self.env.context.get("retail_consent_channel")
+        default_country = self.env.company.country_id
+        companies = {}
+        for vals in vals_list:
+            vals.setdefault("retail_join_date", today)
+            vals.setdefault("retail_channel", channel)
+            if vals.get("retail_marketing_consent"):
+                vals.setdefault("retail_consent_date", fields.Datetime.now())
+                vals.setdefault(
+                    "retail_consent_channel", consent_channel or vals["retail_channel"]
+                )
+            # computed fields, as their compute methods do for a new contact
+            company_id = vals["company_id"]
+            if company_id not in companies:
+                company = self.env["res.company"].browse(company_id)
+                companies[company_id] = (
+                    company.retail_phone_region
+                    or self.env.company.retail_phone_region
+                    or "CN"
+                )
+            mobile = vals.get("mobile") or False
+            vals["retail_mobile"] = try_normalize_mobile(mobile, companies[company_id])
+            number = mobile or vals.get("phone")
+            country = (
+                self.env["res.country"].browse(vals["country_id"])
+                if vals.get("country_id")
+                else default_country
+            )
+            if mobile and mobile == vals["retail_mobile"]:
+                # a valid mobile in E.164 form: phone_validation's E.164
+                # formatting returns it unchanged
+                vals["phone_sanitized"] = mobile
+            else:
+                vals["phone_sanitized"] = (
+                    self._retail_sanitize_phone(number, country) if number else False
+                )
+            # no parent nor company name (else create() is used)
+            vals["complete_name"] = (vals.get("name") or "").strip()
+            email = vals.get("email")
+            vals["email_normalized"] = (
+                email_normalize(email, strict=False) if email else False
+            )
+            vals["partner_share"] = True
+            vals["commercial_company_name"] = vals.get("company_name") or False
+        records = self._retail_insert_rows(vals_list, now)
+        inserted = sorted({fname for vals in vals_list for fname in vals})
+        # As create(): the other stored computed fields (of other addons)
+        # are computed by the ORM. Related fields of a field left empty
+        # (e.g. the resized images of image_1920) stay empty.
+        for field in fields_.values():
+            if (
+                field.store
+                and field.compute
+                and field.name not in inserted
+                and field.name not in BULK_COMPUTED_FIELDS
+                and not (field.related and field.related.split(".")[0] not in inserted)
+            ):
+                self.env.add_to_compute(field, records)
+        records._validate_fields(inserted + ["commercial_partner_id"])
+        records.check_access("create")
+        consenting = records.filtered("retail_marketing_consent")
+        consenting._retail_log_consent()
+        return records
+
+    @api.model
+    def _retail_bulk_unsupported(self, vals_list):
+        """Names of the values :meth:`_retail_bulk_create_members` cannot
+        insert in SQL; values only put in cache by create() are dropped."""
+        fields_ = self._fields
+        unsupported = set()
+        for vals in vals_list:
+            for fname in list(vals):
+                field = fields_.get(fname)
+                if field is None or fname in BULK_COMPUTED_FIELDS:
+                    unsupported.add(fname)
+                elif field.type == "many2many" and field.store:
+                    continue
+                elif not field.store and not field.inverse and field.type != "one2many":
+                    # as in create(): only put in cache (e.g. UI defaults)
+                    del vals[fname]
+                elif (
+                    not field.column_type
+                    or field.inverse
+                    or (field.compute and field.readonly)
+                    or (
+                        fname in ("parent_id", "company_name", "website")
+                        and vals[fname]
+                    )
+                ):
+                    unsupported.add(fname)
+        return unsupported
+
+    def _retail_check_bulk_stores(self, vals_list):
+        """The store rule of :meth:`_retail_prepare_member_vals`, per batch."""
+        user = self.env.user
+        if self.env.su or user._retail_role() not in ("associate", "manager"):
+            return
+        stores = self.env["retail.store"].browse(
+            {vals["retail_store_id"] for vals in vals_list}
+        )
+        outside = stores - user.retail_store_ids
+        if outside:
+            # sudo: the store may be of a company the user cannot read; only
+            # its name is shown in the message.
+            raise AccessError(
+                self.env._(
+                    "You can only register members in the stores you "
+                    "work in, not in %(store)s.",
+                    store=outside[:1].sudo().display_name,
+                )
+            )
+
+    @api.model
+    def _retail_sanitize_phone(self, number, country):
+        """``phone_sanitized`` of a new contact without country (cached)."""
+        cache = self.env.cr.cache.setdefault("retail_sanitized_phones", {})
+        key = (number, country.id)
+        if key not in cache:
+            if len(cache) > 100000:
+                cache.clear()
+            cache[key] = self.browse()._phone_format(number=number, country=country)
+        return cache[key]
+
+    def _retail_insert_rows(self, vals_list, now):
+        """INSERT the rows of ``vals_list``; return the new records."""
+        cr = self.env.cr
+        fields_ = self._fields
+        count = len(vals_list)
+        cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"{self._table}_id_seq",
+                count,
+            )
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        records = self.browse(ids)
+        fnames = sorted(
+            {
+                fname
+                for vals in vals_list
+                for fname in vals
+                if fields_[fname].type != "many2many"
+            }
+            - {"id", "commercial_partner_id", *models.LOG_ACCESS_COLUMNS}
+        )
+        columns = [
+            SQL.identifier("id"),
+            SQL.identifier("commercial_partner_id"),
+            *(SQL.identifier(name) for name in models.LOG_ACCESS_COLUMNS),
+        ]
+        exprs = [
+            SQL("u.c0"),
+            SQL("u.c0"),
+            SQL("%s", self.env.uid),
+            SQL("%s::timestamp", now),
+            SQL("%s", self.env.uid),
+            SQL("%s::timestamp", now),
+        ]
+        arrays = [SQL("%s::int4[]", ids)]
+        names = ["c0"]
+        for fname in fnames:
+            field = fields_[fname]
+            column_type = field.column_type[1]
+            raw = [vals.get(fname) for vals in vals_list]
+            columns.append(SQL.identifier(fname))
+            first = raw[0]
+            if all(value == first for value in raw):
+                value = (
+                    None
+                    if first is None
+                    else field.convert_to_column_insert(first, records[0], vals_list[0])
+                )
+                exprs.append(SQL("%s::%s", value, SQL(column_type)))
+            else:
+                values = [
+                    None
+                    if value is None
+                    else field.convert_to_column_insert(value, record, vals)
+                    for value, record, vals in zip(raw, records, vals_list, strict=True)
+                ]
+                names.append(f"c{len(names)}")
+                exprs.append(SQL("u.%s", SQL.identifier(names[-1])))
+                arrays.append(SQL("%s::%s[]", values, SQL(column_type)))
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS u(%s)",
+                SQL.identifier(self._table),
+                SQL(", ").join(columns),
+                SQL(", ").join(exprs),
+                SQL(", ").join(arrays),
+                SQL(", ").join(SQL.identifier(name) for name in names),
+            )
+        )
+        for fname in {f for vals in vals_list for f in vals}:
+            field = fields_[fname]
+            if field.type != "many2many":
+                continue
+            pairs = [
+                (record.id, tag_id)
+                for record, vals in zip(records, vals_list, strict=True)
+                for tag_id in self._retail_command_ids(vals.get(fname))
+            ]
+            if pairs:
+                cr.execute(
+                    SQL(
+                        "INSERT INTO %s (%s, %s)"
+                        " SELECT * FROM unnest(%s::int4[], %s::int4[])"
+                        " ON CONFLICT DO NOTHING",
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        [pair[0] for pair in pairs],
+                        [pair[1] for pair in pairs],
+                    )
+                )
+                self.env[field.comodel_name].invalidate_model()
+        self.invalidate_model()
+        return records
+
+    @api.model
+    def _retail_command_ids(self, commands):
+        """Ids set by many2many ``commands`` on a new record."""
+        ids = []
+        for command in commands or ():
+            if isinstance(command, int):
+                ids.append(command)
+            elif command[0] == Command.SET:
+                ids = list(command[2])
+            elif command[0] == Command.LINK:
+                ids.append(command[1])
+            elif command[0] == Command.CLEAR:
+                ids = []
+            else:
+                raise UserError(
+                    self.env._("Only existing tags can be set on imported members.")
+                )
+        return list(dict.fromkeys(ids))
 
     def _retail_prepare_member_vals(self, vals):
         """Fill the defaults of a new member in ``vals`` (in place)."""

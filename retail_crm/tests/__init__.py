@@ -17,3 +17,4 @@ from . import test_tier_rules
 from . import test_tiers
 from . import test_stages
 from . import test_translation
+from . import test_import_bulk

@@ -17,6 +17,11 @@ from phonenumbers import PhoneNumberType
 # Separators people type between digit groups.
 _SEPARATORS = re.compile(r"[\s\-./()\u3000\u2010-\u2015\u00b7_]+")
 _MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+# Results of normalize_mobile: an E.164 mobile normalizes to itself whatever
+# the region, so a number seen again (an import cleans it, then the member's
+# computed field and constraint normalize it again) is not parsed again.
+_NORMALIZED = set()
+_NORMALIZED_MAX = 200_000
 
 
 class PhoneError(ValueError):
@@ -49,6 +54,8 @@ def normalize_mobile(raw, default_region="CN"):
     """
     if raw is None or raw is False:
         raise PhoneError("empty", raw)
+    if raw in _NORMALIZED:
+        return raw
     text = _clean(raw)
     if not text:
         raise PhoneError("empty", raw)
@@ -68,7 +75,11 @@ def normalize_mobile(raw, default_region="CN"):
         raise PhoneError("invalid", raw)
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:
         raise PhoneError("not_mobile", raw)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    result = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(_NORMALIZED) >= _NORMALIZED_MAX:
+        _NORMALIZED.clear()
+    _NORMALIZED.add(result)
+    return result
 
 
 def try_normalize_mobile(raw, default_region="CN"):

@@ -695,29 +695,32 @@ class RetailMemberImport(models.TransientModel):
         ctx.partners.flush_model()
 
     def _create_members(self, ctx, creates):
-        vals_list = []
-        defaults = ctx.partner_defaults()
-        for item in creates:
-            values = item["values"]
-            vals = dict(defaults)
-            vals |= {
-                "name": values["name"],
-                "mobile": values["mobile"],
-                "is_retail_member": True,
-                "company_id": ctx.company.id,
-                "retail_store_id": values.get("store_id") or self.store_id.id,
-                "user_id": values.get("user_id") or False,
-                "retail_channel": "import",
-                "retail_join_date": ctx.today,
-                "retail_member_code": values.get("member_code") or item.get("code"),
-            }
-            for key in ("birthday", "gender", "email", "unionid"):
-                if values.get(key):
-                    vals[PARTNER_FIELDS[key]] = values[key]
-            if values.get("tag_ids"):
-                vals["category_id"] = [Command.set(values["tag_ids"])]
-            vals_list.append(vals)
-        return ctx.partners.create(vals_list)
+        """Create the new members of a batch set-based (one SQL insert)."""
+        return ctx.partners._retail_bulk_create_members(
+            [self._member_vals(ctx, item) for item in creates]
+        )
+
+    def _member_vals(self, ctx, item):
+        """``create`` values of the new member of ``item``."""
+        values = item["values"]
+        vals = dict(ctx.partner_defaults())
+        vals |= {
+            "name": values["name"],
+            "mobile": values["mobile"],
+            "is_retail_member": True,
+            "company_id": ctx.company.id,
+            "retail_store_id": values.get("store_id") or self.store_id.id,
+            "user_id": values.get("user_id") or False,
+            "retail_channel": "import",
+            "retail_join_date": ctx.today,
+            "retail_member_code": values.get("member_code") or item.get("code"),
+        }
+        for key in ("birthday", "gender", "email", "unionid"):
+            if values.get(key):
+                vals[PARTNER_FIELDS[key]] = values[key]
+        if values.get("tag_ids"):
+            vals["category_id"] = [Command.set(values["tag_ids"])]
+        return vals
 
     # ------------------------------------------------------------------
     # Reporting
@@ -972,12 +975,11 @@ class _ImportContext:
         query each); they do not depend on the record, only on the context.
         """
         if self._partner_defaults is None:
-            fnames = [
-                name
-                for name, field in self.partners._fields.items()
-                if field.default is not None
-            ]
-            self._partner_defaults = self.partners.default_get(fnames)
+            # all fields, as create() (some defaults, e.g. lang, come from
+            # default_get overrides, not from a field default)
+            self._partner_defaults = self.partners.default_get(
+                list(self.partners._fields)
+            )
         return self._partner_defaults
 
     # Member codes ------------------------------------------------------
