@@ -512,7 +512,12 @@ class TestMemberImport(MemberImportCommon):
         first = self._wizard(content)
         first.action_import()
         self.assertEqual(self._counts(first), counts(new=50, duplicate_existing=1))
-        members = self.Partner.search([("retail_mobile", "like", "+86137123")])
+        members = self.Partner.search(
+            [
+                ("retail_mobile", "like", "+86137123"),
+                ("company_id", "=", self.company.id),
+            ]
+        )
         self.env.flush_all()
         self.env.cr.execute(
             "SELECT id, write_date FROM res_partner WHERE id = ANY(%s)", [members.ids]
@@ -530,7 +535,13 @@ class TestMemberImport(MemberImportCommon):
         )
         self.assertEqual(dict(self.env.cr.fetchall()), before)
         self.assertEqual(
-            self.Partner.search_count([("retail_mobile", "like", "+86137123")]), 50
+            self.Partner.search_count(
+                [
+                    ("retail_mobile", "like", "+86137123"),
+                    ("company_id", "=", self.company.id),
+                ]
+            ),
+            50,
         )
 
     def test_strategies(self):
@@ -646,7 +657,13 @@ class TestMemberImport(MemberImportCommon):
         self.assertEqual(self._counts(wizard), counts(new=24, invalid=1))
         self.assertEqual(self._error_rows(wizard)[1][:2], [9, "poisoned row"])
         self.assertEqual(
-            self.Partner.search_count([("retail_mobile", "like", "+86136000")]), 24
+            self.Partner.search_count(
+                [
+                    ("retail_mobile", "like", "+86136000"),
+                    ("company_id", "=", self.company.id),
+                ]
+            ),
+            24,
         )
 
     def test_member_codes(self):
