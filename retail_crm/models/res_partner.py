@@ -18,6 +18,17 @@ from ..tools.phone import mask_phone, try_normalize_mobile
 
 _logger = logging.getLogger(__name__)
 
+
+def _sql_int_array(ids):
+    """``ids`` as one ``int[]`` literal, parsed once by ``array_in``.
+
+    A Python list becomes ``ARRAY[1, 2, ...]``: 50,000 constants that cost
+    about 0.25 s to send, parse and estimate, every time the list appears in a
+    statement.
+    """
+    return SQL("%s::int[]", "{" + ",".join(str(int(i)) for i in ids) + "}")
+
+
 # Purchase statistics: written only by _retail_refresh_purchase_stats (SQL).
 STATS_FIELDS = (
     "retail_first_purchase_date",
@@ -399,6 +410,7 @@ class ResPartner(models.Model):
             lambda p: p.is_retail_member and p.retail_marketing_consent
         )
         consenting._retail_log_consent()
+        partners.filtered("is_retail_member")._retail_on_members_created()
         return partners
 
     @api.model
@@ -510,6 +522,7 @@ class ResPartner(models.Model):
         records.check_access("create")
         consenting = records.filtered("retail_marketing_consent")
         consenting._retail_log_consent()
+        records._retail_on_members_created()
         return records
 
     @api.model
@@ -1005,7 +1018,9 @@ class ResPartner(models.Model):
             """
         )
         if partner_ids is not None:
-            query = SQL("%s AND so.partner_id = ANY(%s)", query, list(partner_ids))
+            query = SQL(
+                "%s AND so.partner_id = ANY(%s)", query, _sql_int_array(partner_ids)
+            )
         return [query]
 
     def _retail_refresh_purchase_stats(self):
@@ -1036,11 +1051,24 @@ class ResPartner(models.Model):
         One aggregate over the purchase sources, one UPDATE of the rows that
         change. Returns the ids of the members whose statistics changed.
         """
+        member_ids = sorted(member_ids)
+        if not member_ids:
+            return []
         cr = self.env.cr
+        # Every id list is sent once, as one literal, and comes with its id
+        # range: the planner then picks index (range) scans of the batch
+        # instead of hashing all of res_partner (= ANY alone is estimated
+        # from statistics and flips to a sequential scan of the whole table).
+        low, high = member_ids[0], member_ids[-1]
+        ids = _sql_int_array(member_ids)
         cr.execute(
             SQL(
-                "SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s)",
-                member_ids,
+                "SELECT id FROM res_partner"
+                " WHERE commercial_partner_id BETWEEN %s AND %s"
+                " AND commercial_partner_id = ANY(%s)",
+                low,
+                high,
+                ids,
             )
         )
         partner_ids = [row[0] for row in cr.fetchall()]
@@ -1049,6 +1077,10 @@ class ResPartner(models.Model):
         )
         tz = company.retail_timezone or "Asia/Shanghai"
         since = self._retail_stats_window_start(company)
+        # JIT compiles this statement on every call (0.2-0.5 s a batch) for
+        # no gain: off for this statement only.
+        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        jit = cr.fetchone()[0]
         cr.execute(
             SQL(
                 """
@@ -1065,10 +1097,12 @@ class ResPartner(models.Model):
                                AS w_total
                       FROM src
                       JOIN res_partner p ON p.id = src.partner_id
+                     WHERE p.commercial_partner_id BETWEEN %(low)s AND %(high)s
+                       AND p.commercial_partner_id = ANY(%(member_ids)s)
                      GROUP BY p.commercial_partner_id
                 ),
                 new AS (
-                    SELECT m.id,
+                    SELECT ids.id,
                            (agg.first_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                                AS first_date,
                            (agg.last_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
@@ -1079,9 +1113,8 @@ class ResPartner(models.Model):
                                  ::numeric, 2) AS avg_ticket,
                            COALESCE(agg.w_count, 0) AS w_count,
                            ROUND(COALESCE(agg.w_total, 0)::numeric, 2) AS w_total
-                      FROM res_partner m
-                      LEFT JOIN agg ON agg.member_id = m.id
-                     WHERE m.id = ANY(%(member_ids)s)
+                      FROM unnest(%(member_ids)s) AS ids(id)
+                      LEFT JOIN agg ON agg.member_id = ids.id
                 )
                 UPDATE res_partner m
                    SET retail_first_purchase_date = new.first_date,
@@ -1093,6 +1126,8 @@ class ResPartner(models.Model):
                        retail_window_spent = new.w_total
                   FROM new
                  WHERE m.id = new.id
+                   AND m.id BETWEEN %(low)s AND %(high)s
+                   AND m.id = ANY(%(member_ids)s)
                    AND (m.retail_first_purchase_date, m.retail_last_purchase_date,
                         COALESCE(m.retail_order_count, 0),
                         COALESCE(m.retail_total_spent, 0),
@@ -1107,15 +1142,22 @@ class ResPartner(models.Model):
                 sources=sources,
                 since=since,
                 tz=tz,
-                member_ids=list(member_ids),
+                member_ids=ids,
+                low=low,
+                high=high,
             )
         )
         updated = [row[0] for row in cr.fetchall()]
+        cr.execute("SELECT set_config('jit', %s, true)", [jit])
         if updated:
             changed = self.browse(updated)
             changed.invalidate_recordset(list(STATS_FIELDS))
             changed._retail_on_purchase_stats_changed()
         return updated
+
+    def _retail_on_members_created(self):
+        """Hook called with new members, after ``create`` and after the bulk
+        insert of an import (which does not go through ``create``)."""
 
     @api.model
     def _retail_derived_fields(self):

@@ -39,13 +39,10 @@ class ResPartner(models.Model):
         readonly=True,
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = super().create(vals_list)
-        members = partners.filtered("is_retail_member")
-        if members:
-            members._retail_refresh_stages()
-        return partners
+    def _retail_on_members_created(self):
+        res = super()._retail_on_members_created()
+        self._retail_refresh_stages()
+        return res
 
     @api.model
     def _retail_derived_fields(self):

@@ -25,6 +25,9 @@ OWN_FIELDS = {
     "commercial_partner_id",
     "email",
     "email_normalized",
+    # their own stage history lines (one each, same content)
+    "retail_stage_history_ids",
+    "retail_stage_date",
 }
 
 
