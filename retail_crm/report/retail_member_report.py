@@ -12,6 +12,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..tools.channels import RETAIL_CHANNELS
+from ..tools.lifecycle import STAGES
 
 # Purchase in the last ACTIVE_DAYS days: active member.
 ACTIVE_DAYS = 90
@@ -32,6 +33,8 @@ class RetailMemberReport(models.Model):
     store_id = fields.Many2one("retail.store", readonly=True)
     user_id = fields.Many2one("res.users", string="Associate", readonly=True)
     channel = fields.Selection(RETAIL_CHANNELS, readonly=True)
+    tier_id = fields.Many2one("retail.member.tier", readonly=True)
+    stage = fields.Selection(STAGES, string="Lifecycle Stage", readonly=True)
     join_date = fields.Date(readonly=True)
     last_purchase_date = fields.Date(readonly=True)
     # flags, to filter and group by
@@ -144,6 +147,8 @@ class RetailMemberReport(models.Model):
             "store_id": SQL("p.retail_store_id"),
             "user_id": SQL("p.user_id"),
             "channel": SQL("p.retail_channel"),
+            "tier_id": SQL("p.retail_tier_id"),
+            "stage": SQL("p.retail_stage"),
             "join_date": SQL("p.retail_join_date"),
             "last_purchase_date": SQL("p.retail_last_purchase_date"),
             **{name: SQL("COALESCE(%s, FALSE)", cond) for name, cond in flags.items()},

@@ -3,6 +3,7 @@
 """Member analytics view, against brute-force counts."""
 
 import random
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytz
@@ -189,3 +190,25 @@ class TestMemberReport(RetailCrmCommon):
             self._assert_figures(result[self.s1], self._brute_force(members))
         self.assertEqual(set(self._report(self.a2, [])), {self.s2})
         self.assertFalse(self._report(self.associate_nostore, []))
+
+    def test_tier_distribution_and_stage_funnel(self):
+        """Members per store and stage, and per tier, equal a recount."""
+        self.env.flush_all()
+        members = self.members.filtered("active")
+        Report = self.env["retail.member.report"].with_user(self.hq)
+        domain = [("company_id", "=", self.company.id)]
+        funnel = {
+            (store, stage): count
+            for store, stage, count in Report._read_group(
+                domain, ["store_id", "stage"], ["member_count:sum"]
+            )
+        }
+        expected = Counter((m.retail_store_id, m.retail_stage) for m in members)
+        self.assertEqual(funnel, dict(expected))
+        tiers = {
+            tier: count
+            for tier, count in Report._read_group(
+                domain, ["tier_id"], ["member_count:sum"]
+            )
+        }
+        self.assertEqual(tiers, dict(Counter(m.retail_tier_id for m in members)))
