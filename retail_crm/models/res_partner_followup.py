@@ -117,10 +117,16 @@ class ResPartner(models.Model):
                         )
                     )
         if errors:
-            message = "\n".join(dict.fromkeys(errors))
+            unique = list(dict.fromkeys(errors))
             if raise_on_error:
-                raise UserError(message)
-            _logger.warning("Stage plans of %s partly skipped:\n%s", stage_key, message)
+                raise UserError("\n".join(unique))
+            # one bounded line: a stage change can reach a million members
+            _logger.warning(
+                "Stage plans of %s skipped in %s case(s), e.g.:\n%s",
+                stage_key,
+                len(unique),
+                "\n".join(unique[:10]),
+            )
         if not vals_list:
             return Activity
         # no e-mail per activity (a stage change may reach many members):

@@ -202,6 +202,26 @@ class TestStagePlans(RetailFollowupCommon):
             )
         self.assertEqual(activities.mapped("res_id"), self.member_a1.ids)
 
+    def test_skipped_members_logged_in_one_bounded_line(self):
+        """A store without manager: one warning with a count, not a line each."""
+        store = self.env["retail.store"].create(
+            {"name": "No manager 2", "code": "RCT8", "company_id": self.company.id}
+        )
+        orphans = self.Partner.browse()
+        for i in range(25):
+            orphans |= self._new_member(f"Orphan {i}", f"139000001{i:02d}", store, None)
+        with self.assertLogs(
+            "odoo.addons.retail_crm.models.res_partner_followup", "WARNING"
+        ) as logs:
+            activities = orphans._retail_launch_stage_plans(
+                "first_purchase", raise_on_error=False
+            )
+        self.assertFalse(activities)
+        self.assertEqual(len(logs.records), 1)
+        message = logs.records[0].getMessage()
+        self.assertIn("25 case(s)", message)
+        self.assertEqual(message.count("Orphan "), 10)
+
     def test_associate_responsible_only_on_contact_plans(self):
         with self.assertRaises(ValidationError):
             self.env["mail.activity.plan"].create(
