@@ -1036,10 +1036,19 @@ class ResPartner(models.Model):
         return updated
 
     @api.model
+    def _retail_today(self, company):
+        """Today in the retail time zone of ``company`` (context: retail_today)."""
+        forced = self.env.context.get("retail_today")
+        if forced:
+            return fields.Date.to_date(forced)
+        tz = pytz.timezone(company.retail_timezone or "Asia/Shanghai")
+        return datetime.now(pytz.utc).astimezone(tz).date()
+
+    @api.model
     def _retail_stats_window_start(self, company):
         """UTC start of the rolling window: local midnight, N months ago."""
         tz = pytz.timezone(company.retail_timezone or "Asia/Shanghai")
-        today = datetime.now(pytz.utc).astimezone(tz).date()
+        today = self._retail_today(company)
         start = today - relativedelta(months=company.retail_stats_window_months or 12)
         local = tz.localize(datetime.combine(start, time.min))
         return local.astimezone(pytz.utc).replace(tzinfo=None)

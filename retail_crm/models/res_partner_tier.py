@@ -9,10 +9,6 @@ of the members, one INSERT of their history lines and one UPDATE of their
 (company-dependent) pricelist per batch, in SQL.
 """
 
-from datetime import datetime
-
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
@@ -163,15 +159,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    @api.model
-    def _retail_today(self, company):
-        """Today in the retail time zone of ``company`` (context: retail_today)."""
-        forced = self.env.context.get("retail_today")
-        if forced:
-            return fields.Date.to_date(forced)
-        tz = pytz.timezone(company.retail_timezone or "Asia/Shanghai")
-        return datetime.now(pytz.utc).astimezone(tz).date()
-
     @api.model
     def _retail_member_batch(self, company, cursor, batch_size):
         """Ids of the next ``batch_size`` members of ``company`` after ``cursor``."""
