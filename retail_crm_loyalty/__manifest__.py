@@ -1,0 +1,22 @@
+# Copyright 2026 Retail CRM developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Retail CRM Loyalty",
+    "summary": "Member points by tier with expiry, stored value, automations, "
+    "referral, consent-aware messaging and campaign ROI on Odoo's loyalty",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/retail-crm/retail-crm",
+    "author": "Retail CRM developers",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": [
+        "retail_crm",
+        "loyalty",
+        "sale_loyalty",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "demo": [],
+}
