@@ -15,14 +15,18 @@
    per table (fixed seed), plus a few draft/cancelled orders that must be
    ignored. Skipped when the same data set is already there.
 3. Resets the statistics of every member to a value that differs from the
-   real one (so that every member is really rewritten), VACUUM FULLs
-   res_partner (same starting point on every run), then times
+   real one (so that every member is really rewritten: the row of every buyer
+   in ``retail_member_stats`` updated, that of every other member deleted),
+   VACUUM FULLs the table (same starting point on every run), then times
    ``res.partner._retail_refresh_all_purchase_stats()`` and its commit (wall
-   time, and CPU time of Odoo + its PostgreSQL backend). Times a second
-   refresh with nothing to change as well.
+   time, and CPU time of Odoo + its PostgreSQL backend), with the context
+   ``retail_stats_no_hooks``: the statistics alone, not the stage and tier
+   derivation that follows them (measured by bench_tiers_stages.py). Times a
+   second refresh with nothing to change as well.
 4. Times the stock ORM way on a random sample of members: per record,
    ``partner.sale_order_ids.filtered(lambda o: o.state == 'sale')`` then
-   min/max/len/sum and ``partner.write({...})``, in batches of 1000 records
+   min/max/len/sum, then ``write`` (or ``create``) of the member's
+   ``retail.member.stats`` record through the ORM, in batches of 1000 records
    (Odoo's prefetch size) with the cache cleared between batches, in a
    transaction that is rolled back; extrapolates it to all the members.
 5. Checks on 100 members (some without orders) that the statistics written by
@@ -555,25 +559,26 @@ class Bench:
     def reset_stats(self):
         """Statistics that differ from the real ones for every member.
 
-        Then VACUUM FULL: the table and its indexes start compact, as after a
-        fresh load, whatever the earlier runs left (each run rewrites every
-        member twice, which would otherwise bloat res_partner from run to run).
+        Every member gets a row in ``retail_member_stats`` with an impossible
+        order count: the refresh must rewrite the row of every buyer and
+        delete that of every member without purchases. Then VACUUM FULL: the
+        table starts compact, as after a fresh load, whatever earlier runs
+        left.
         """
         with self.env() as env:
             env.cr.execute(
                 """
-                UPDATE res_partner
-                   SET retail_first_purchase_date = NULL,
-                       retail_last_purchase_date = NULL,
-                       retail_order_count = -1,
-                       retail_total_spent = 0,
-                       retail_avg_ticket = 0,
-                       retail_window_spent = 0,
-                       retail_window_order_count = 0
-                 WHERE is_retail_member
+                INSERT INTO retail_member_stats AS s
+                       (partner_id, order_count, total_spent, avg_ticket,
+                        window_order_count, window_spent)
+                SELECT id, -1, 0, 0, 0, 0 FROM res_partner WHERE is_retail_member
+                    ON CONFLICT (partner_id) DO UPDATE
+                   SET first_purchase_date = NULL, last_purchase_date = NULL,
+                       order_count = -1, total_spent = 0, avg_ticket = 0,
+                       window_order_count = 0, window_spent = 0
                 """
             )
-        self.vacuum("res_partner", full=True)
+        self.vacuum("retail_member_stats", full=True)
 
     def run_refresh(self):
         self.results["load_start"] = os.getloadavg()
@@ -583,7 +588,7 @@ class Bench:
         with phase(self.timings, name):
             with self.env() as env:
                 meter = CpuMeter(env.cr)
-                Partner = env["res.partner"]
+                Partner = env["res.partner"].with_context(retail_stats_no_hooks=True)
                 batches, updated = Partner._retail_refresh_all_purchase_stats(
                     **self.batch_kwargs()
                 )
@@ -602,7 +607,8 @@ class Bench:
         name = "second refresh, nothing to change"
         with phase(self.timings, name):
             with self.env() as env:
-                __, again = env["res.partner"]._retail_refresh_all_purchase_stats(
+                Partner = env["res.partner"].with_context(retail_stats_no_hooks=True)
+                __, again = Partner._retail_refresh_all_purchase_stats(
                     **self.batch_kwargs()
                 )
         self.results["noop_updated"] = again
@@ -622,7 +628,9 @@ class Bench:
 
     @staticmethod
     def naive_stats(partner, since, tz):
-        """The 7 statistics of one partner, computed the stock ORM way."""
+        """The 7 statistics of one partner, computed the stock ORM way.
+
+        Keys: the columns of ``retail.member.stats``."""
         import pytz  # noqa: PLC0415
 
         zone = pytz.timezone(tz)
@@ -636,15 +644,15 @@ class Bench:
         count = len(orders)
         total = sum(amounts)
         return {
-            "retail_first_purchase_date": orders
+            "first_purchase_date": orders
             and local_date(min(orders.mapped("date_order"))),
-            "retail_last_purchase_date": orders
+            "last_purchase_date": orders
             and local_date(max(orders.mapped("date_order"))),
-            "retail_order_count": count,
-            "retail_total_spent": round(total, 2),
-            "retail_avg_ticket": round(total / count, 2) if count else 0.0,
-            "retail_window_order_count": len(window),
-            "retail_window_spent": round(
+            "order_count": count,
+            "total_spent": round(total, 2),
+            "avg_ticket": round(total / count, 2) if count else 0.0,
+            "window_order_count": len(window),
+            "window_spent": round(
                 sum(o.amount_total / (o.currency_rate or 1.0) for o in window), 2
             ),
         }
@@ -657,13 +665,22 @@ class Bench:
         with self.env(commit=False) as env:
             since, tz = self.window(env)
             Partner = env["res.partner"]
+            Stats = env["retail.member.stats"]
             env.invalidate_all()
             with phase(self.timings, name):
                 meter = CpuMeter(env.cr)
                 for start in range(0, len(sample), ORM_BATCH):
                     partners = Partner.browse(sample[start : start + ORM_BATCH])
+                    rows = {
+                        row.partner_id.id: row
+                        for row in Stats.search([("partner_id", "in", partners.ids)])
+                    }
                     for partner in partners:
-                        partner.write(self.naive_stats(partner, since, tz))
+                        vals = self.naive_stats(partner, since, tz)
+                        if partner.id in rows:
+                            rows[partner.id].write(vals)
+                        else:
+                            Stats.create(dict(vals, partner_id=partner.id))
                     env.flush_all()
                     env.invalidate_all()
                 meter.stop()
@@ -705,11 +722,14 @@ class Bench:
             ids = sorted(ids + without)
             cr.execute(
                 """
-                SELECT id, retail_first_purchase_date, retail_last_purchase_date,
-                       retail_order_count, retail_total_spent::text,
-                       retail_avg_ticket::text, retail_window_order_count,
-                       retail_window_spent::text
-                  FROM res_partner WHERE id = ANY(%s)
+                SELECT p.id, s.first_purchase_date, s.last_purchase_date,
+                       COALESCE(s.order_count, 0), COALESCE(s.total_spent, 0)::text,
+                       COALESCE(s.avg_ticket, 0)::text,
+                       COALESCE(s.window_order_count, 0),
+                       COALESCE(s.window_spent, 0)::text
+                  FROM res_partner p
+                  LEFT JOIN retail_member_stats s ON s.partner_id = p.id
+                 WHERE p.id = ANY(%s)
                 """,
                 [ids],
             )

@@ -67,27 +67,27 @@ class ResPartner(models.Model):
         return SQL(
             """
             CASE
-            WHEN COALESCE(p.retail_order_count, 0) = 0
-                 OR p.retail_last_purchase_date IS NULL THEN
+            WHEN COALESCE(st.order_count, 0) = 0
+                 OR st.last_purchase_date IS NULL THEN
                 CASE WHEN EXISTS (
                         SELECT 1 FROM mail_message mm
                          WHERE mm.model = 'res.partner' AND mm.res_id = p.id
                            AND mm.mail_activity_type_id IS NOT NULL)
                      THEN 'first_contact' ELSE 'prospect' END
-            WHEN %(today)s - p.retail_last_purchase_date >= %(lapsed)s THEN 'lapsed'
-            WHEN %(today)s - p.retail_last_purchase_date >= GREATEST(
+            WHEN %(today)s - st.last_purchase_date >= %(lapsed)s THEN 'lapsed'
+            WHEN %(today)s - st.last_purchase_date >= GREATEST(
                     %(risk_days)s::numeric,
-                    CASE WHEN p.retail_order_count >= 2
-                              AND p.retail_first_purchase_date IS NOT NULL
+                    CASE WHEN st.order_count >= 2
+                              AND st.first_purchase_date IS NOT NULL
                          THEN %(factor)s::numeric
-                              * (p.retail_last_purchase_date
-                                 - p.retail_first_purchase_date)
-                              / (p.retail_order_count - 1)::numeric
+                              * (st.last_purchase_date
+                                 - st.first_purchase_date)
+                              / (st.order_count - 1)::numeric
                          ELSE 0 END)
                 THEN 'at_risk'
-            WHEN p.retail_order_count = 1 THEN 'first_purchase'
-            WHEN COALESCE(p.retail_window_order_count, 0) >= %(loyal)s THEN 'loyal'
-            WHEN %(today)s - p.retail_last_purchase_date < %(active)s THEN 'active'
+            WHEN st.order_count = 1 THEN 'first_purchase'
+            WHEN COALESCE(st.window_order_count, 0) >= %(loyal)s THEN 'loyal'
+            WHEN %(today)s - st.last_purchase_date < %(active)s THEN 'active'
             ELSE 'at_risk'
             END
             """,
@@ -117,6 +117,7 @@ class ResPartner(models.Model):
                 WITH m AS (
                     SELECT p.id, p.retail_stage AS old, %(stage)s AS new
                       FROM res_partner p
+                      LEFT JOIN retail_member_stats st ON st.partner_id = p.id
                      WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
                        -- the range lets the planner use the primary key
                        AND p.id BETWEEN %(lo)s AND %(hi)s
