@@ -644,10 +644,12 @@ class Bench:
         count = len(orders)
         total = sum(amounts)
         return {
-            "first_purchase_date": orders
-            and local_date(min(orders.mapped("date_order"))),
-            "last_purchase_date": orders
-            and local_date(max(orders.mapped("date_order"))),
+            "first_purchase_date": (
+                local_date(min(orders.mapped("date_order"))) if orders else False
+            ),
+            "last_purchase_date": (
+                local_date(max(orders.mapped("date_order"))) if orders else False
+            ),
             "order_count": count,
             "total_spent": round(total, 2),
             "avg_ticket": round(total / count, 2) if count else 0.0,
@@ -677,8 +679,13 @@ class Bench:
                     }
                     for partner in partners:
                         vals = self.naive_stats(partner, since, tz)
-                        if partner.id in rows:
-                            rows[partner.id].write(vals)
+                        row = rows.get(partner.id)
+                        if not vals["order_count"]:
+                            # no purchase: no row, as the SQL refresh does
+                            if row:
+                                row.unlink()
+                        elif row:
+                            row.write(vals)
                         else:
                             Stats.create(dict(vals, partner_id=partner.id))
                     env.flush_all()

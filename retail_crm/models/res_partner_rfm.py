@@ -96,6 +96,14 @@ class ResPartner(models.Model):
             partner.retail_birthday_month = birthday.month if birthday else 0
 
     @api.model
+    def _retail_bulk_precompute(self, vals_list):
+        for vals in vals_list:
+            if "retail_birthday_month" not in vals:
+                birthday = fields.Date.to_date(vals.get("retail_birthday"))
+                vals["retail_birthday_month"] = birthday.month if birthday else 0
+        return super()._retail_bulk_precompute(vals_list)
+
+    @api.model
     def _retail_derived_fields(self):
         return super()._retail_derived_fields() | set(RFM_FIELDS)
 

@@ -41,8 +41,61 @@ class ResPartner(models.Model):
 
     def _retail_on_members_created(self):
         res = super()._retail_on_members_created()
+        self._retail_log_initial_stages()
         self._retail_refresh_stages()
         return res
+
+    @api.model
+    def _retail_bulk_precompute(self, vals_list):
+        # A new member has neither purchases nor follow-ups yet: a prospect.
+        # Inserted with the row rather than written over it right after;
+        # _retail_on_members_created logs it in the stage history.
+        res = super()._retail_bulk_precompute(vals_list)
+        todays = {}
+        for vals in vals_list:
+            if not vals.get("retail_stage"):
+                company_id = vals.get("company_id") or self.env.company.id
+                if company_id not in todays:
+                    todays[company_id] = self._retail_today(
+                        self.env["res.company"].browse(company_id)
+                    )
+                vals["retail_stage"] = "prospect"
+                vals["retail_stage_date"] = todays[company_id]
+        return res
+
+    def _retail_log_initial_stages(self):
+        """History line of the members created with a stage and none yet
+        (the bulk creation of imports), as the first stage refresh writes."""
+        members = self.filtered("is_retail_member")
+        if not members:
+            return
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO retail_member_stage_history
+                       (partner_id, company_id, from_stage, to_stage, date,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT p.id, p.company_id, NULL, p.retail_stage, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM res_partner p
+                 WHERE p.id = ANY(%(ids)s) AND p.retail_stage IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM retail_member_stage_history h
+                                    WHERE h.partner_id = p.id)
+             RETURNING partner_id
+                """,
+                ids=members.ids,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        logged = [row[0] for row in self.env.cr.fetchall()]
+        if logged:
+            changed = self.browse(logged)
+            changed.invalidate_recordset(["retail_stage_history_ids"])
+            self.env["retail.member.stage.history"].invalidate_model()
+            changed._retail_on_stage_changed(dict.fromkeys(logged, False))
 
     @api.model
     def _retail_derived_fields(self):
