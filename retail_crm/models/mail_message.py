@@ -20,6 +20,5 @@ class MailMessage(models.Model):
         "res.users",
         string="Activity Assigned to",
         readonly=True,
-        index="btree_not_null",
         help="User the activity this message marked as done was assigned to.",
     )

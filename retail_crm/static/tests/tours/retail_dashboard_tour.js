@@ -24,6 +24,11 @@ registry.category("web_tour.tours").add("retail_crm_dashboard_tour", {
             trigger: ".o-dashboard-action:contains(Top Members) .o_list_renderer",
         },
         {
+            content: "Data completeness per associate (pivot), the last block",
+            trigger:
+                ".o-dashboard-action:contains(Data Completeness per Associate) .o_pivot",
+        },
+        {
             content: "Every block is a valid action",
             trigger: ".o_dashboard:not(:has(.text-warning))",
         },
