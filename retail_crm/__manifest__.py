@@ -17,6 +17,7 @@
         "sale_management",
         "sms",
         "phone_validation",
+        "board",
     ],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd"]},
     "data": [
@@ -50,6 +51,9 @@
         "views/retail_segment_menus.xml",
         "views/retail_tier_views.xml",
         "views/res_partner_tier_views.xml",
+        "security/retail_followup_analysis_rules.xml",
+        "views/retail_followup_analysis_views.xml",
+        "views/retail_dashboard_views.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
@@ -57,5 +61,11 @@
         "demo/retail_followup_demo.xml",
         "demo/retail_segment_demo.xml",
         "demo/retail_crm_demo_tiers.xml",
+        "demo/retail_followup_done_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "retail_crm/static/tests/tours/*.js",
+        ],
+    },
 }

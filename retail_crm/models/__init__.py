@@ -28,3 +28,5 @@ from . import res_users_reassign
 from . import retail_member_import_history
 from . import retail_member_import_template
 from . import res_partner_import
+from . import mail_message
+from . import mail_activity_done

@@ -33,12 +33,10 @@ class RetailFollowupReport(models.Model):
     )
     activity_count = fields.Integer(string="Follow-ups", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE OR REPLACE VIEW %(table)s AS (
+    def _query(self):
+        """SELECT of the view (also read by retail.followup.analysis)."""
+        return SQL(
+            """
                     SELECT a.id AS id,
                            a.id AS activity_id,
                            a.user_id AS user_id,
@@ -64,9 +62,16 @@ class RetailFollowupReport(models.Model):
                                    COALESCE(NULLIF(up.tz, ''), 'UTC'))::date AS day
                            ) today
                      WHERE a.active AND m.is_retail_member
-                )
-                """,
-                table=SQL.identifier(self._table),
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
             )
         )
 

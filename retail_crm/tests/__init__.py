@@ -18,3 +18,5 @@ from . import test_tiers
 from . import test_stages
 from . import test_translation
 from . import test_import_bulk
+from . import test_followup_analysis
+from . import test_dashboard
