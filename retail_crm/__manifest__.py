@@ -17,6 +17,7 @@
         "sale_management",
         "sms",
         "phone_validation",
+        "gamification",
     ],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd"]},
     "data": [
@@ -50,6 +51,13 @@
         "views/retail_segment_menus.xml",
         "views/retail_tier_views.xml",
         "views/res_partner_tier_views.xml",
+        "security/retail_service_request_rules.xml",
+        "data/retail_service_request_data.xml",
+        "views/retail_service_request_views.xml",
+        "data/retail_gamification_data.xml",
+        "security/retail_gamification_rules.xml",
+        "views/retail_gamification_views.xml",
+        "views/retail_adoption_views.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
@@ -57,5 +65,18 @@
         "demo/retail_followup_demo.xml",
         "demo/retail_segment_demo.xml",
         "demo/retail_crm_demo_tiers.xml",
+        "demo/retail_adoption_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "retail_crm/static/src/js/retail_start_tour.esm.js",
+            "retail_crm/static/src/js/retail_tours.esm.js",
+            "retail_crm/static/src/scss/retail_mobile.scss",
+            "retail_crm/static/src/components/retail_goal_progress.esm.js",
+            "retail_crm/static/src/components/retail_goal_progress.xml",
+        ],
+        "web.assets_tests": [
+            "retail_crm/static/src/js/retail_tours_phone.esm.js",
+        ],
+    },
 }

@@ -18,3 +18,6 @@ from . import test_tiers
 from . import test_stages
 from . import test_translation
 from . import test_import_bulk
+from . import test_service_request
+from . import test_gamification
+from . import test_tours
