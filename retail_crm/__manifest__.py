@@ -18,6 +18,7 @@
         "sms",
         "phone_validation",
         "board",
+        "gamification",
     ],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd"]},
     "data": [
@@ -54,6 +55,13 @@
         "security/retail_followup_analysis_rules.xml",
         "views/retail_followup_analysis_views.xml",
         "views/retail_dashboard_views.xml",
+        "security/retail_service_request_rules.xml",
+        "data/retail_service_request_data.xml",
+        "views/retail_service_request_views.xml",
+        "data/retail_gamification_data.xml",
+        "security/retail_gamification_rules.xml",
+        "views/retail_gamification_views.xml",
+        "views/retail_adoption_views.xml",
     ],
     "demo": [
         "demo/retail_crm_demo.xml",
@@ -62,10 +70,19 @@
         "demo/retail_segment_demo.xml",
         "demo/retail_crm_demo_tiers.xml",
         "demo/retail_followup_done_demo.xml",
+        "demo/retail_adoption_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "retail_crm/static/src/js/retail_start_tour.esm.js",
+            "retail_crm/static/src/js/retail_tours.esm.js",
+            "retail_crm/static/src/scss/retail_mobile.scss",
+            "retail_crm/static/src/components/retail_goal_progress.esm.js",
+            "retail_crm/static/src/components/retail_goal_progress.xml",
+        ],
         "web.assets_tests": [
             "retail_crm/static/tests/tours/*.js",
+            "retail_crm/static/src/js/retail_tours_phone.esm.js",
         ],
     },
 }

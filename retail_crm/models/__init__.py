@@ -29,4 +29,13 @@ from . import retail_member_import_history
 from . import retail_member_import_template
 from . import res_partner_import
 from . import mail_message
+from . import res_company_service
+from . import res_config_settings_service
+from . import retail_service_request
+from . import res_partner_service
+from . import gamification_goal_definition
+from . import gamification_goal
+from . import gamification_challenge
+from . import retail_store_challenge
+from . import retail_leaderboard
 from . import mail_activity_done

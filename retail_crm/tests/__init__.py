@@ -20,3 +20,6 @@ from . import test_translation
 from . import test_import_bulk
 from . import test_followup_analysis
 from . import test_dashboard
+from . import test_service_request
+from . import test_gamification
+from . import test_tours

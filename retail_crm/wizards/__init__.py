@@ -6,3 +6,4 @@ from . import retail_member_duplicate_merge
 from . import retail_followup_log
 from . import retail_member_reassign
 from . import retail_member_tag_wizard
+from . import retail_service_request_close
