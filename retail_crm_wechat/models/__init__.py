@@ -11,3 +11,4 @@ from . import retail_wechat_token
 from . import retail_wecom_contact_way
 from . import sale_order
 from . import retail_wechat_miniprogram
+from . import retail_wechat_welcome

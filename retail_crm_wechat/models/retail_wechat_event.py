@@ -11,7 +11,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.retail_crm.tools.phone import try_normalize_mobile
 
 from ..tools import wxclient
-from .retail_wechat_token import own_transaction
+from .retail_wechat_welcome import WELCOME_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -57,17 +57,7 @@ class RetailWechatEvent(models.Model):
     result = fields.Text(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
     welcome_state = fields.Selection(
-        [
-            ("none", "Not sent"),
-            ("sending", "Sending"),
-            ("sent", "Sent"),
-            ("already_sent", "Already sent"),
-            ("unknown", "Unknown (not retried)"),
-            ("failed", "Failed"),
-        ],
-        default="none",
-        required=True,
-        readonly=True,
+        WELCOME_STATES, compute="_compute_welcome_state", string="Welcome Message"
     )
 
     _sql_constraints = [
@@ -77,6 +67,17 @@ class RetailWechatEvent(models.Model):
             "Each event is recorded once.",
         )
     ]
+
+    def _compute_welcome_state(self):
+        # sudo: a technical log of the event, shown with it
+        welcomes = {
+            w.event_id.id: w.state
+            for w in self.env["retail.wechat.welcome"]
+            .sudo()
+            .search([("event_id", "in", self.ids)])
+        }
+        for event in self:
+            event.welcome_state = welcomes.get(event.id, "none")
 
     # ------------------------------------------------------------------
     # Reception (callback controller)
@@ -100,9 +101,9 @@ class RetailWechatEvent(models.Model):
         self.env.cr.execute(
             SQL(
                 "INSERT INTO retail_wechat_event (company_id, source, key, "
-                "msg_type, event, change_type, payload, state, welcome_state, "
+                "msg_type, event, change_type, payload, state, "
                 "create_date, write_date, create_uid, write_uid) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, 'pending', 'none', "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, 'pending', "
                 "now() at time zone 'UTC', now() at time zone 'UTC', %s, %s) "
                 "ON CONFLICT (company_id, source, key) DO NOTHING RETURNING id",
                 company.id,
@@ -122,18 +123,14 @@ class RetailWechatEvent(models.Model):
         # jobs run as the superuser: callbacks have no user, the event is
         # authenticated by its signature and decrypted by the controller.
         event = self.with_user(SUPERUSER_ID).browse(row[0])
-        if values.get("WelcomeCode") and values.get("ChangeType") in (
+        # one job per event (a job costs more than the rest of the callback);
+        # new contacts first: their welcome code is valid for 20 seconds
+        adding = values.get("ChangeType") in (
             "add_external_contact",
             "add_half_external_contact",
-        ):
-            # first: the welcome code is valid for 20 seconds only
-            event.with_delay(
-                priority=1,
-                identity_key=f"retail_wechat_welcome:{event.id}",
-                description=f"WeCom welcome message of event {event.id}",
-            )._retail_wecom_send_welcome()
+        )
         event.with_delay(
-            priority=5,
+            priority=1 if adding else 5,
             identity_key=f"retail_wechat_event:{event.id}",
             description=f"WeChat event {event.id}",
         )._retail_process()
@@ -149,8 +146,13 @@ class RetailWechatEvent(models.Model):
     # ------------------------------------------------------------------
     def _retail_process(self):
         """Process pending events (job). Idempotent: done events are skipped."""
-        for event in self.filtered(lambda e: e.state == "pending"):
+        for event in self:
             values = event._retail_values()
+            if event.welcome_state == "none" and values.get("WelcomeCode"):
+                # first, and guarded: sent once even if the job is retried
+                event._retail_wecom_send_welcome()
+            if event.state != "pending":
+                continue
             handler = event._retail_handler(values)
             if not handler:
                 event.write({"state": "ignored"})
@@ -429,22 +431,10 @@ class RetailWechatEvent(models.Model):
     # Welcome message (job, non-idempotent)
     # ------------------------------------------------------------------
     def _retail_welcome_move(self, from_state, to_state):
-        """Move the welcome state in a transaction of its own, committed at
-        once (atomic claim: two jobs can never both send)."""
         self.ensure_one()
-        with own_transaction(self.env) as cr:
-            cr.execute(
-                SQL(
-                    "UPDATE retail_wechat_event SET welcome_state = %s "
-                    "WHERE id = %s AND welcome_state = %s RETURNING id",
-                    to_state,
-                    self.id,
-                    from_state,
-                )
-            )
-            moved = bool(cr.fetchone())
-        self.invalidate_recordset(["welcome_state"])
-        return moved
+        return self.env["retail.wechat.welcome"]._retail_move(
+            self, from_state, to_state
+        )
 
     def _retail_wecom_send_welcome(self):
         """Send the welcome message of an add_external_contact event, once.

@@ -32,12 +32,15 @@ class TestWechatClient(WechatCommon):
         self.add_contact("wmX")
 
     def test_token_cached_and_shared(self):
+        Token = self.env["retail.wechat.token"]
+        rows_before = Token.search([])
         before = self.server.token_count
         self.call()
         self.call()
         self.assertEqual(self.server.token_count, before + 1, "one token for both")
-        row = self.env["retail.wechat.token"].search([("app", "=", "wecom_contact")])
+        row = Token.search([]) - rows_before
         self.assertEqual(len(row), 1)
+        self.assertEqual(row.app, "wecom_contact")
         self.assertTrue(row.expires_at)
         # the secret is not stored in clear
         self.assertNotIn("contact-secret", row.key)
