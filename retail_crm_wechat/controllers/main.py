@@ -273,9 +273,9 @@ class RetailWechatController(http.Controller):
         try:
             company = _company(company_id)
             payload = self._mp_payload(company)
-            if not isinstance(payload, dict):
-                raise MiniProgramPayloadError("The payload must be an object.")
             env = request.env(user=SUPERUSER_ID)
+            if not isinstance(payload, dict):
+                raise MiniProgramPayloadError(env._("The payload must be an object."))
             Mp = env["retail.wechat.miniprogram"].with_company(company)
             with env.cr.savepoint():
                 member = Mp._retail_mp_bind(company, payload)

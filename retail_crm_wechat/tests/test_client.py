@@ -63,6 +63,18 @@ class TestWechatClient(WechatCommon):
             self.server.paths(), [GET, "/cgi-bin/gettoken", GET], "retried once"
         )
 
+    def test_token_refreshed_by_another_worker(self):
+        """A worker holding a refused token finds the one another worker
+        already fetched under the lock: no second refresh."""
+        Token = self.env["retail.wechat.token"]
+        old = Token._retail_token(self.company, "wecom_contact")
+        new = Token._retail_token(self.company, "wecom_contact", stale=old)
+        self.assertNotEqual(new, old)
+        count = self.server.token_count
+        again = Token._retail_token(self.company, "wecom_contact", stale=old)
+        self.assertEqual(again, new)
+        self.assertEqual(self.server.token_count, count)
+
     def test_token_refused_twice(self):
         """A token refused again after the refresh is not refreshed again."""
         self.call()
