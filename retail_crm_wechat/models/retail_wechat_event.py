@@ -419,13 +419,25 @@ class RetailWechatEvent(models.Model):
                 [*base, ("retail_wechat_unionid", "=", unionid)], limit=1
             )
         if not member:
+            store = self._retail_oa_scene_store(values)
             return self.env._(
-                "The follower is not a member yet: they register with the "
-                "registration link."
+                "The follower is not a member yet (store: %(store)s).",
+                store=store.display_name or "-",
             )
         member.write({"retail_oa_openid": openid})
         self.partner_id = member
         return self.env._("Follower linked to the member.")
+
+    def _retail_oa_scene_store(self, values):
+        """The store of the QR code scanned: EventKey "qrscene_rcstore<id>"
+        (subscribe) or "rcstore<id>" (SCAN)."""
+        scene = (values.get("EventKey") or "").removeprefix("qrscene_")
+        store_id = scene.removeprefix("rcstore")
+        if not scene.startswith("rcstore") or not store_id.isdigit():
+            return self.env["retail.store"]
+        return self.env["retail.store"].search(
+            [("id", "=", int(store_id)), ("company_id", "=", self.company_id.id)]
+        )
 
     # ------------------------------------------------------------------
     # Welcome message (job, non-idempotent)

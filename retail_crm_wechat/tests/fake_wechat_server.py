@@ -102,7 +102,7 @@ class FakeWechatServer:
                     except ValueError:
                         payload = None
                 path = url.path
-                if path.startswith("/qr/"):
+                if path.startswith("/qr/") or path == "/cgi-bin/showqrcode":
                     return self._answer(PNG, "image/png")
                 with server.lock:
                     server.calls.append(

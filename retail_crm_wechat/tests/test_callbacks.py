@@ -344,6 +344,37 @@ class TestOfficialAccountCallbacks(WechatCommon, HttpCase):
         self.assertEqual(response.text, "success")
         self.run_jobs()
         self.assertEqual(self.member_a1.retail_oa_openid, "oFOLLOW1")
+        # an unknown follower scans the QR code of store S1: no member created
+        before = self._member_count()
+        message = message.replace("oFOLLOW1", "oUNKNOWN").replace(
+            "qrscene_rcstore1", f"qrscene_rcstore{self.s1.id}"
+        )
+        encrypted = wxcrypt.encrypt(OA_AES_KEY, message, OA_APP_ID)
+        nonce = "778900"
+        msg_signature = wxcrypt.signature(OA_TOKEN, timestamp, nonce, encrypted)
+        body = f"<xml><ToUserName>gh</ToUserName><Encrypt>{encrypted}</Encrypt></xml>"
+        self.url_open(
+            self.oa_url(
+                timestamp, nonce, encrypt_type="aes", msg_signature=msg_signature
+            ),
+            data=body.encode(),
+        )
+        self.run_jobs()
+        event = self.events()[0]
+        self.assertIn(self.s1.display_name, event.result)
+        self.assertEqual(self._member_count(), before)
+
+    def test_store_qr_code(self):
+        """Permanent parametric QR code of a store (QR_LIMIT_STR_SCENE)."""
+        self.s1.action_retail_oa_request_qr()
+        self.run_jobs()
+        call = self.server.calls_to("/cgi-bin/qrcode/create")[0]["payload"]
+        self.assertEqual(call["action_name"], "QR_LIMIT_STR_SCENE")
+        self.assertEqual(
+            call["action_info"]["scene"]["scene_str"], f"rcstore{self.s1.id}"
+        )
+        self.assertTrue(self.s1.retail_oa_qr_url)
+        self.assertTrue(self.s1.retail_oa_qr_image)
 
     @mute_logger(CONTROLLER_LOG)
     def test_plain_mode_refused_when_key_set(self):
