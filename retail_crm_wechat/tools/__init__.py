@@ -1,0 +1,2 @@
+from . import wxclient
+from . import wxcrypt
