@@ -1,0 +1,3 @@
+from . import test_messaging_tools
+from . import test_messaging
+from . import test_automation
