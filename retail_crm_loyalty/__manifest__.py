@@ -27,5 +27,7 @@
         "views/retail_campaign_report_views.xml",
         "views/res_config_settings_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/retail_automation_demo.xml",
+    ],
 }

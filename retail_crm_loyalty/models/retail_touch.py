@@ -480,9 +480,12 @@ class RetailTouch(models.Model):
         expiry = (
             (now + timedelta(days=validity_days)).date() if validity_days else False
         )
+        # loyalty_no_mail: the coupon travels in our message, under consent,
+        # cap and quiet hours, not in the program's own "at creation" e-mail
         cards = (
             self.env["loyalty.card"]
             .sudo()
+            .with_context(loyalty_no_mail=True)
             .create(
                 [
                     {

@@ -36,7 +36,6 @@ class RetailMessagingCommon(RetailCrmCommon):
                 "trigger": "with_code",
                 "applies_on": "current",
                 "company_id": cls.company.id,
-                "rule_ids": [Command.create({"mode": "with_code"})],
                 "reward_ids": [
                     Command.create(
                         {
