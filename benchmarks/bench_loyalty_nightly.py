@@ -12,7 +12,8 @@ Run it on a copy of a member database (``createdb -T rc_tiers_bench
 rc_auto_bench``: 1,000,000 members with statistics and stages, retail_crm
 installed), never on the shared originals.
 
-1. Installs ``retail_crm_loyalty`` without demo data when needed.
+1. Installs ``retail_crm_loyalty`` without demo data when needed (and
+   updates ``retail_crm``, which the copied database may hold older).
 2. Prepares the data once (fixed seed, marker in ir.config_parameter), in
    SQL: a birthday for every member without one; the 'at risk' members
    entered that stage on a random day of the last 60 days; two product
@@ -110,6 +111,9 @@ class Bench:
                 f"--addons-path={self.addons_path}",
                 "-i",
                 ADDON,
+                # the copied database may hold an older retail_crm
+                "-u",
+                "retail_crm",
                 "--without-demo=all",
                 "--stop-after-init",
                 f"--http-port={self.args.http_port}",
