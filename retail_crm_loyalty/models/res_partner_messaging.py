@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 # One file per feature: the classes extend the same model on purpose.
 # pylint: disable=consider-merging-classes-inherited
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import consteq, hmac
+
+OPTOUT_SCOPE = "retail_crm_loyalty.optout"
 
 
 class ResPartner(models.Model):
@@ -43,3 +46,45 @@ class ResPartner(models.Model):
         if rows:
             automation._retail_send_rows(rows)
         return res
+
+    # ------------------------------------------------------------------
+    # Opt-out link
+    # ------------------------------------------------------------------
+    @api.model
+    def _retail_optout_token(self, partner_id):
+        # sudo: the database secret signs the link
+        return hmac(self.env(su=True), OPTOUT_SCOPE, int(partner_id))
+
+    @api.model
+    def _retail_optout_urls(self, partner_ids):
+        """{partner id: opt-out link} (the ``{optout_url}`` placeholder)."""
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return {
+            pid: f"{base}/retail/optout/{pid}/{self._retail_optout_token(pid)}"
+            for pid in partner_ids
+        }
+
+    @api.model
+    def _retail_optout_member(self, partner_id, token):
+        """The member of a valid opt-out link, else an empty recordset."""
+        member = self.sudo().browse(int(partner_id)).exists()
+        if (
+            not member
+            or not member.is_retail_member
+            or not consteq(str(token or ""), self._retail_optout_token(member.id))
+        ):
+            return self.browse()
+        return member
+
+    @api.model
+    def _retail_optout(self, partner_id, token):
+        """Withdraw the marketing consent of the member of a valid link, at
+        once (the consent history logs it). Returns the member or empty."""
+        member = self._retail_optout_member(partner_id, token)
+        if member and member.retail_marketing_consent:
+            # sudo: the signed link is the member's own authentication
+            member.sudo().with_context(
+                retail_consent_channel=False,
+                retail_consent_note=self.env._("Opt-out link"),
+            ).write({"retail_marketing_consent": False})
+        return member

@@ -422,6 +422,9 @@ class RetailTouch(models.Model):
             card.id: card
             for card in self.env["loyalty.card"].sudo().browse(list(coupons.values()))
         }
+        optout = self.env["res.partner"]._retail_optout_urls(
+            [pid for pid in ids if rows[pid][0] == "queued"]
+        )
         insert_rows = []
         for pid in ids:
             state, reason, code, scheduled = rows[pid]
@@ -436,6 +439,7 @@ class RetailTouch(models.Model):
                 "company": row["company_name"] or "",
                 "coupon_code": card.code if card else "",
                 "coupon_expiry": fields.Date.to_string(expiry) if expiry else "",
+                "optout_url": optout.get(pid, ""),
             }
             values.update((values_by_partner or {}).get(pid, {}))
             insert_rows.append(
@@ -630,13 +634,24 @@ class RetailTouch(models.Model):
         return partners.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _retail_channel_send_email(self, touches):
-        """Queue one mail.mail per touch (Odoo's mail queue sends them)."""
+        """Queue one mail.mail per touch (Odoo's mail queue sends them).
+
+        Marketing e-mails end with the member's opt-out link."""
+        urls = self.env["res.partner"]._retail_optout_urls(
+            touches.filtered(lambda t: t.kind == "marketing").partner_id.ids
+        )
         vals_list = []
         for touch in touches:
+            body = touch.body or ""
+            url = urls.get(touch.partner_id.id)
+            if url and url not in body:
+                body += "\n\n" + self.env._(
+                    "No more marketing messages: %(url)s", url=url
+                )
             vals_list.append(
                 {
                     "subject": touch.subject or "",
-                    "body_html": plaintext2html(touch.body or ""),
+                    "body_html": plaintext2html(body),
                     "email_to": touch.partner_id.email,
                     "recipient_ids": [(4, touch.partner_id.id)],
                     "model": "res.partner",

@@ -29,7 +29,15 @@ MESSAGE_KINDS = [("marketing", "Marketing"), ("service", "Service")]
 
 # Placeholders every template may use: {name} ...
 BASE_PLACEHOLDERS = frozenset(
-    {"name", "member_code", "store", "company", "coupon_code", "coupon_expiry"}
+    {
+        "name",
+        "member_code",
+        "store",
+        "company",
+        "coupon_code",
+        "coupon_expiry",
+        "optout_url",
+    }
 )
 
 
