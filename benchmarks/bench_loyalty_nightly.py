@@ -415,8 +415,12 @@ def main():
     for name in ("rc_bench", "rc_tiers_bench"):
         if args.db == name:
             die(f"{name} is shared: benchmark a copy of it")
-    import odoo  # noqa: PLC0415
-
+    try:
+        import odoo  # noqa: PLC0415
+    except ImportError:
+        die("Odoo 18.0 is not importable by this python")
+    if not odoo.release.version.startswith("18.0"):
+        die(f"Odoo 18.0 needed, found {odoo.release.version}")
     sys.exit(Bench(odoo, args).run())
 
 

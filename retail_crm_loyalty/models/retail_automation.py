@@ -76,8 +76,8 @@ class RetailAutomation(models.Model):
         string="Message",
         translate=True,
         help="Placeholders: {name}, {member_code}, {store}, {company}, "
-        "{coupon_code}, {coupon_expiry}, and for some kinds {birthday}, "
-        "{category}, {tier}.",
+        "{coupon_code}, {coupon_expiry}, {optout_url} (opt-out link), and for "
+        "some kinds {birthday}, {category}, {tier}.",
     )
     days = fields.Integer(
         default=0,
@@ -483,9 +483,12 @@ class RetailAutomation(models.Model):
         """Hourly: deliver held messages, then the daily automations due."""
         Touch = self.env["retail.touch"].sudo()
         testing = getattr(threading.current_thread(), "testing", False)
-        Touch._retail_dispatch_due()
-        if not testing:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        def on_dispatched(count):
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        Touch._retail_dispatch_due(batch_size, on_dispatched)
         now = Touch._retail_now()
         params = self.env["ir.config_parameter"].sudo()
         companies = self.env["res.partner"]._retail_member_companies()

@@ -605,16 +605,29 @@ class RetailTouch(models.Model):
                 batch.write({"state": "failed", "reason": str(err)[:200] or "error"})
 
     @api.model
-    def _retail_dispatch_due(self, limit=5000):
-        """Deliver the held messages whose time has come (cron)."""
+    def _retail_dispatch_due(self, batch_size=5000, on_batch=None):
+        """Deliver the held messages whose time has come (cron), by batches
+        (``on_batch(count)`` after each: progress, commit). Returns the count."""
         now = self._retail_now()
-        touches = self.sudo().search(
-            [("state", "=", "queued"), ("scheduled_date", "<=", now)],
-            order="id",
-            limit=limit,
-        )
-        touches._retail_dispatch()
-        return touches
+        done = 0
+        last_id = 0
+        while True:
+            touches = self.sudo().search(
+                [
+                    ("state", "=", "queued"),
+                    ("scheduled_date", "<=", now),
+                    ("id", ">", last_id),
+                ],
+                order="id",
+                limit=batch_size,
+            )
+            if not touches:
+                return done
+            touches._retail_dispatch()
+            done += len(touches)
+            last_id = touches[-1].id
+            if on_batch:
+                on_batch(len(touches))
 
     # ------------------------------------------------------------------
     # Channels: email and SMS

@@ -215,6 +215,10 @@ class TestAutomation(RetailMessagingCommon):
                 },
             ]
         )
+        # the template of the data (the demo data writes a Chinese one)
+        self.tier_upgrade.body = (
+            "Congratulations {name}, you are now a {tier} member of {company}."
+        )
         member = self.member_a1b.sudo()
         member.write({"retail_tier_id": silver.id})
         member.with_context(retail_now=DAY_1030)._retail_on_tier_changed(
