@@ -17,6 +17,17 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/retail_touch_rules.xml",
+        "data/res_partner_category_data.xml",
+        "data/retail_automation_data.xml",
+        "data/ir_cron_data.xml",
+        "views/retail_touch_views.xml",
+        "views/retail_automation_views.xml",
+        "views/product_category_views.xml",
+        "views/retail_campaign_report_views.xml",
+        "views/res_config_settings_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/retail_automation_demo.xml",
+    ],
 }
