@@ -250,8 +250,9 @@ class RetailAutomation(models.Model):
             """
             SELECT p.id, 'first', '{}'::json
               FROM res_partner p
+              JOIN retail_member_stats st ON st.partner_id = p.id
              WHERE %(members)s
-               AND p.retail_first_purchase_date BETWEEN %(since)s AND %(today)s
+               AND st.first_purchase_date BETWEEN %(since)s AND %(today)s
                AND %(fresh)s
              ORDER BY p.id
             """,

@@ -721,13 +721,13 @@ class RetailTouch(models.Model):
             SQL(
                 """
                 UPDATE retail_touch t
-                   SET converted_date = p.retail_last_purchase_date
-                  FROM res_partner p
-                 WHERE p.id = t.partner_id AND t.partner_id = ANY(%(ids)s)
+                   SET converted_date = st.last_purchase_date
+                  FROM retail_member_stats st
+                 WHERE st.partner_id = t.partner_id AND t.partner_id = ANY(%(ids)s)
                    AND t.converted_date IS NULL
                    AND t.state IN ('sent', 'holdout')
-                   AND p.retail_last_purchase_date >= t.date::date
-                   AND p.retail_last_purchase_date
+                   AND st.last_purchase_date >= t.date::date
+                   AND st.last_purchase_date
                        < t.date::date + %(days)s
                 """,
                 ids=list(partner_ids),
