@@ -1,0 +1,2 @@
+from . import test_pos_query
+from . import test_pos_server
