@@ -112,7 +112,10 @@ registry.category("web_tour.tours").add("RetailPosRegisterTour", {
                 trigger: ".modal .o_retail_reg_confirm",
                 run: "click",
             },
-            selectedMember("Zhao Liu", "Basic"),
+            {
+                content: "the new member (no purchase yet: no tier) is the customer",
+                trigger: ".product-screen .set-partner:contains('Zhao Liu') .o_retail_member_code:contains('M')",
+            },
             // the mobile of an existing member: offered instead of a duplicate
             openPartnerList(),
             {
