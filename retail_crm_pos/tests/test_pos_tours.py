@@ -46,3 +46,16 @@ class TestRetailPosTours(RetailPosCommon):
         self.assertEqual(self.member1.retail_order_count, 1)
         self.assertEqual(self.member1.retail_total_spent, 120.0)
         self.assertEqual(self.member1.retail_tier_id, self.gold)
+
+    def test_offline_registration_then_double_sync(self):
+        before = self._members()
+        self.config.with_user(self.cashier).open_ui()
+        self.start_pos_tour("RetailPosOfflineRegisterTour", login="pos_user")
+        member = self.Partner.search([("retail_mobile", "=", "+8613600136009")])
+        self.assertEqual(member.name, "Offline Zhou")
+        self.assertEqual(self._members(), before + 1)
+        orders = self.env["pos.order"].search([("partner_id", "=", member.id)])
+        # sent twice, one order, counted once
+        self.assertEqual(len(orders), 1)
+        self.assertEqual(member.retail_order_count, 1)
+        self.assertEqual(member.retail_total_spent, 60.0)

@@ -62,6 +62,7 @@ patch(PartnerList.prototype, {
         this.dialog.add(RetailRegisterDialog, {
             initialQuery: this.state.query || "",
             onSelect: (partner) => this.clickPartner(partner),
+            onOffline: () => this.props.close(),
         });
     },
 });

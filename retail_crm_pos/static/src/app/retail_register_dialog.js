@@ -20,6 +20,7 @@ export class RetailRegisterDialog extends Component {
     static props = {
         initialQuery: {type: String, optional: true},
         onSelect: Function,
+        onOffline: {type: Function, optional: true},
         close: Function,
     };
 
@@ -110,6 +111,7 @@ export class RetailRegisterDialog extends Component {
             {type: "warning"}
         );
         this.props.close();
+        this.props.onOffline?.();
     }
 
     select(partner) {

@@ -8,6 +8,7 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import {scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
+import {ConnectionLostError} from "@web/core/network/rpc";
 
 function openPartnerList() {
     return [
@@ -114,7 +115,8 @@ registry.category("web_tour.tours").add("RetailPosRegisterTour", {
             },
             {
                 content: "the new member (no purchase yet: no tier) is the customer",
-                trigger: ".product-screen .set-partner:contains('Zhao Liu') .o_retail_member_code:contains('M')",
+                trigger:
+                    ".product-screen .set-partner:contains('Zhao Liu') .o_retail_member_code:contains('M')",
             },
             // the mobile of an existing member: offered instead of a duplicate
             openPartnerList(),
@@ -186,6 +188,74 @@ registry.category("web_tour.tours").add("RetailPosOrderTierTour", {
             selectedMember("Lin Yi", "Gold"),
             // the tier pricelist (10 % off) prices the tea
             ProductScreen.clickDisplayedProduct("Retail Tea", true, "1.0", "54.00"),
+            Chrome.endTour(),
+        ].flat(),
+});
+
+registry.category("web_tour.tours").add("RetailPosOfflineRegisterTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickDisplayedProduct("Retail Tea"),
+            {
+                content: "the connection is lost during the registration",
+                trigger: "body",
+                run: () => {
+                    const data = window.posmodel.data;
+                    const call = data.call.bind(data);
+                    data.call = async (model, method, ...args) => {
+                        if (method === "retail_pos_register") {
+                            data.call = call;
+                            throw new ConnectionLostError("/web/dataset/call_kw");
+                        }
+                        return call(model, method, ...args);
+                    };
+                },
+            },
+            openPartnerList(),
+            {
+                content: "open the registration",
+                trigger: ".modal .o_retail_register_button",
+                run: "click",
+            },
+            fill(".o_retail_reg_name", "Offline Zhou"),
+            fill(".o_retail_reg_mobile", "136 0013 6009"),
+            {
+                content: "register",
+                trigger: ".modal .o_retail_reg_confirm",
+                run: "click",
+            },
+            {
+                content: "the cashier is told the member is registered with the order",
+                trigger:
+                    ".o_notification:contains('will be registered when this order is synchronized')",
+            },
+            {
+                content: "back on the order, without customer for now",
+                trigger:
+                    ".product-screen:not(:has(.modal)) .set-partner:contains('Customer')",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Bank"),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "the same order is sent a second time (double sync)",
+                trigger: ".receipt-screen",
+                run: async () => {
+                    const pos = window.posmodel;
+                    const order = pos.models["pos.order"].find((o) => o.finalized);
+                    const data = order.serialize({orm: true});
+                    data.id = undefined;
+                    await pos.data.call("pos.order", "sync_from_ui", [[data]]);
+                    document.body.classList.add("o_retail_resent");
+                },
+            },
+            {
+                content: "second sync done",
+                trigger: "body.o_retail_resent",
+            },
             Chrome.endTour(),
         ].flat(),
 });
