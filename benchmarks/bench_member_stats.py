@@ -15,14 +15,21 @@
    per table (fixed seed), plus a few draft/cancelled orders that must be
    ignored. Skipped when the same data set is already there.
 3. Resets the statistics of every member to a value that differs from the
-   real one (so that every member is really rewritten), VACUUM FULLs
-   res_partner (same starting point on every run), then times
+   real one (so that every member is really rewritten: the row of every buyer
+   in ``retail_member_stats`` updated, that of every other member deleted),
+   VACUUM FULLs the table (same starting point on every run), then times
    ``res.partner._retail_refresh_all_purchase_stats()`` and its commit (wall
-   time, and CPU time of Odoo + its PostgreSQL backend). Times a second
-   refresh with nothing to change as well.
+   time, and CPU time of Odoo + its PostgreSQL backend), with the context
+   ``retail_stats_no_hooks``: the statistics alone, not the stage and tier
+   derivation that follows them (measured by bench_tiers_stages.py). Times a
+   second refresh with nothing to change as well.
 4. Times the stock ORM way on a random sample of members: per record,
    ``partner.sale_order_ids.filtered(lambda o: o.state == 'sale')`` then
-   min/max/len/sum and ``partner.write({...})``, in batches of 1000 records
+   min/max/len/sum, then the write of the 7 values into stored columns of
+   ``res_partner``, as stored computed fields of the stock model would be
+   (one ``UPDATE ... FROM (VALUES ...)`` per batch, as Odoo's flush writes
+   records with distinct values; the columns are added in the transaction,
+   which is rolled back), in batches of 1000 records
    (Odoo's prefetch size) with the cache cleared between batches, in a
    transaction that is rolled back; extrapolates it to all the members.
 5. Checks on 100 members (some without orders) that the statistics written by
@@ -64,6 +71,17 @@ CHECK_SAMPLE = 100
 TARGET_SECONDS = 60.0
 TARGET_RATIO = 50.0
 CENT = Decimal("0.01")
+# Columns of the stock way's stored fields on res_partner (see run_orm), in
+# the order of naive_stats.
+STOCK_COLUMNS = (
+    ("bench_stock_first_purchase_date", "date"),
+    ("bench_stock_last_purchase_date", "date"),
+    ("bench_stock_order_count", "int4"),
+    ("bench_stock_total_spent", "numeric"),
+    ("bench_stock_avg_ticket", "numeric"),
+    ("bench_stock_window_order_count", "int4"),
+    ("bench_stock_window_spent", "numeric"),
+)
 
 
 def fmt(value, spec):
@@ -555,25 +573,26 @@ class Bench:
     def reset_stats(self):
         """Statistics that differ from the real ones for every member.
 
-        Then VACUUM FULL: the table and its indexes start compact, as after a
-        fresh load, whatever the earlier runs left (each run rewrites every
-        member twice, which would otherwise bloat res_partner from run to run).
+        Every member gets a row in ``retail_member_stats`` with an impossible
+        order count: the refresh must rewrite the row of every buyer and
+        delete that of every member without purchases. Then VACUUM FULL: the
+        table starts compact, as after a fresh load, whatever earlier runs
+        left.
         """
         with self.env() as env:
             env.cr.execute(
                 """
-                UPDATE res_partner
-                   SET retail_first_purchase_date = NULL,
-                       retail_last_purchase_date = NULL,
-                       retail_order_count = -1,
-                       retail_total_spent = 0,
-                       retail_avg_ticket = 0,
-                       retail_window_spent = 0,
-                       retail_window_order_count = 0
-                 WHERE is_retail_member
+                INSERT INTO retail_member_stats AS s
+                       (partner_id, order_count, total_spent, avg_ticket,
+                        window_order_count, window_spent)
+                SELECT id, -1, 0, 0, 0, 0 FROM res_partner WHERE is_retail_member
+                    ON CONFLICT (partner_id) DO UPDATE
+                   SET first_purchase_date = NULL, last_purchase_date = NULL,
+                       order_count = -1, total_spent = 0, avg_ticket = 0,
+                       window_order_count = 0, window_spent = 0
                 """
             )
-        self.vacuum("res_partner", full=True)
+        self.vacuum("retail_member_stats", full=True)
 
     def run_refresh(self):
         self.results["load_start"] = os.getloadavg()
@@ -583,7 +602,7 @@ class Bench:
         with phase(self.timings, name):
             with self.env() as env:
                 meter = CpuMeter(env.cr)
-                Partner = env["res.partner"]
+                Partner = env["res.partner"].with_context(retail_stats_no_hooks=True)
                 batches, updated = Partner._retail_refresh_all_purchase_stats(
                     **self.batch_kwargs()
                 )
@@ -602,7 +621,8 @@ class Bench:
         name = "second refresh, nothing to change"
         with phase(self.timings, name):
             with self.env() as env:
-                __, again = env["res.partner"]._retail_refresh_all_purchase_stats(
+                Partner = env["res.partner"].with_context(retail_stats_no_hooks=True)
+                __, again = Partner._retail_refresh_all_purchase_stats(
                     **self.batch_kwargs()
                 )
         self.results["noop_updated"] = again
@@ -622,7 +642,8 @@ class Bench:
 
     @staticmethod
     def naive_stats(partner, since, tz):
-        """The 7 statistics of one partner, computed the stock ORM way."""
+        """The 7 statistics of one partner, computed the stock ORM way
+        (in the order of STOCK_COLUMNS)."""
         import pytz  # noqa: PLC0415
 
         zone = pytz.timezone(tz)
@@ -636,18 +657,36 @@ class Bench:
         count = len(orders)
         total = sum(amounts)
         return {
-            "retail_first_purchase_date": orders
-            and local_date(min(orders.mapped("date_order"))),
-            "retail_last_purchase_date": orders
-            and local_date(max(orders.mapped("date_order"))),
-            "retail_order_count": count,
-            "retail_total_spent": round(total, 2),
-            "retail_avg_ticket": round(total / count, 2) if count else 0.0,
-            "retail_window_order_count": len(window),
-            "retail_window_spent": round(
+            "first_purchase_date": (
+                local_date(min(orders.mapped("date_order"))) if orders else False
+            ),
+            "last_purchase_date": (
+                local_date(max(orders.mapped("date_order"))) if orders else False
+            ),
+            "order_count": count,
+            "total_spent": round(total, 2),
+            "avg_ticket": round(total / count, 2) if count else 0.0,
+            "window_order_count": len(window),
+            "window_spent": round(
                 sum(o.amount_total / (o.currency_rate or 1.0) for o in window), 2
             ),
         }
+
+    @staticmethod
+    def stock_flush(cr, rows):
+        """Write ``rows`` as Odoo's flush writes records with distinct
+        values: one ``UPDATE ... FROM (VALUES ...)`` per batch."""
+        cols = [col for col, __ in STOCK_COLUMNS]
+        types = [sql_type for __, sql_type in STOCK_COLUMNS]
+        values = ", ".join(
+            "(%s::int, " + ", ".join(f"%s::{t}" for t in types) + ")" for __ in rows
+        )
+        cr.execute(
+            f"UPDATE res_partner p SET ({', '.join(cols)}) = "  # noqa: S608
+            f"({', '.join('v.' + c for c in cols)}) "
+            f"FROM (VALUES {values}) AS v(id, {', '.join(cols)}) WHERE p.id = v.id",
+            [None if value is False else value for row in rows for value in row],
+        )
 
     def run_orm(self):
         with self.env(commit=False) as env:
@@ -657,14 +696,26 @@ class Bench:
         with self.env(commit=False) as env:
             since, tz = self.window(env)
             Partner = env["res.partner"]
+            # The stock way keeps the statistics in stored fields of
+            # res.partner: their columns, added in this transaction (rolled
+            # back at the end), receive what Odoo's flush would write.
+            env.cr.execute(
+                "ALTER TABLE res_partner "
+                + ", ".join(
+                    f"ADD COLUMN IF NOT EXISTS {col} {sql_type}"
+                    for col, sql_type in STOCK_COLUMNS
+                )
+            )
             env.invalidate_all()
             with phase(self.timings, name):
                 meter = CpuMeter(env.cr)
                 for start in range(0, len(sample), ORM_BATCH):
                     partners = Partner.browse(sample[start : start + ORM_BATCH])
-                    for partner in partners:
-                        partner.write(self.naive_stats(partner, since, tz))
-                    env.flush_all()
+                    rows = [
+                        (partner.id, *self.naive_stats(partner, since, tz).values())
+                        for partner in partners
+                    ]
+                    self.stock_flush(env.cr, rows)
                     env.invalidate_all()
                 meter.stop()
         seconds = self.timings[name]
@@ -705,11 +756,14 @@ class Bench:
             ids = sorted(ids + without)
             cr.execute(
                 """
-                SELECT id, retail_first_purchase_date, retail_last_purchase_date,
-                       retail_order_count, retail_total_spent::text,
-                       retail_avg_ticket::text, retail_window_order_count,
-                       retail_window_spent::text
-                  FROM res_partner WHERE id = ANY(%s)
+                SELECT p.id, s.first_purchase_date, s.last_purchase_date,
+                       COALESCE(s.order_count, 0), COALESCE(s.total_spent, 0)::text,
+                       COALESCE(s.avg_ticket, 0)::text,
+                       COALESCE(s.window_order_count, 0),
+                       COALESCE(s.window_spent, 0)::text
+                  FROM res_partner p
+                  LEFT JOIN retail_member_stats s ON s.partner_id = p.id
+                 WHERE p.id = ANY(%s)
                 """,
                 [ids],
             )

@@ -4,6 +4,7 @@ from . import retail_store
 from . import res_users
 from . import retail_consent_log
 from . import retail_export_log
+from . import retail_member_stats
 from . import res_partner
 from . import sale_order
 from . import sale_order_line

@@ -96,6 +96,14 @@ class ResPartner(models.Model):
             partner.retail_birthday_month = birthday.month if birthday else 0
 
     @api.model
+    def _retail_bulk_precompute(self, vals_list):
+        for vals in vals_list:
+            if "retail_birthday_month" not in vals:
+                birthday = fields.Date.to_date(vals.get("retail_birthday"))
+                vals["retail_birthday_month"] = birthday.month if birthday else 0
+        return super()._retail_bulk_precompute(vals_list)
+
+    @api.model
     def _retail_derived_fields(self):
         return super()._retail_derived_fields() | set(RFM_FIELDS)
 
@@ -135,16 +143,17 @@ class ResPartner(models.Model):
                 WITH buyers AS (
                     SELECT p.id,
                            NTILE(5) OVER (PARTITION BY p.company_id
-                               ORDER BY p.retail_last_purchase_date, p.id) AS r,
+                               ORDER BY st.last_purchase_date, p.id) AS r,
                            NTILE(5) OVER (PARTITION BY p.company_id
-                               ORDER BY p.retail_order_count, p.id) AS f,
+                               ORDER BY st.order_count, p.id) AS f,
                            NTILE(5) OVER (PARTITION BY p.company_id
-                               ORDER BY p.retail_total_spent, p.id) AS m,
+                               ORDER BY st.total_spent, p.id) AS m,
                            PERCENT_RANK() OVER (PARTITION BY p.company_id
-                               ORDER BY p.retail_total_spent DESC) AS spent_rank
+                               ORDER BY st.total_spent DESC) AS spent_rank
                       FROM res_partner p
+                      JOIN retail_member_stats st ON st.partner_id = p.id
                      WHERE p.is_retail_member AND p.active
-                       AND p.retail_order_count > 0
+                       AND st.order_count > 0
                        %(company_filter)s
                 ),
                 scored AS (

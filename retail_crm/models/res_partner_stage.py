@@ -41,8 +41,61 @@ class ResPartner(models.Model):
 
     def _retail_on_members_created(self):
         res = super()._retail_on_members_created()
+        self._retail_log_initial_stages()
         self._retail_refresh_stages()
         return res
+
+    @api.model
+    def _retail_bulk_precompute(self, vals_list):
+        # A new member has neither purchases nor follow-ups yet: a prospect.
+        # Inserted with the row rather than written over it right after;
+        # _retail_on_members_created logs it in the stage history.
+        res = super()._retail_bulk_precompute(vals_list)
+        todays = {}
+        for vals in vals_list:
+            if not vals.get("retail_stage"):
+                company_id = vals.get("company_id") or self.env.company.id
+                if company_id not in todays:
+                    todays[company_id] = self._retail_today(
+                        self.env["res.company"].browse(company_id)
+                    )
+                vals["retail_stage"] = "prospect"
+                vals["retail_stage_date"] = todays[company_id]
+        return res
+
+    def _retail_log_initial_stages(self):
+        """History line of the members created with a stage and none yet
+        (the bulk creation of imports), as the first stage refresh writes."""
+        members = self.filtered("is_retail_member")
+        if not members:
+            return
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO retail_member_stage_history
+                       (partner_id, company_id, from_stage, to_stage, date,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT p.id, p.company_id, NULL, p.retail_stage, %(now)s,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM res_partner p
+                 WHERE p.id = ANY(%(ids)s) AND p.retail_stage IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM retail_member_stage_history h
+                                    WHERE h.partner_id = p.id)
+             RETURNING partner_id
+                """,
+                ids=members.ids,
+                now=now,
+                uid=self.env.uid,
+            )
+        )
+        logged = [row[0] for row in self.env.cr.fetchall()]
+        if logged:
+            changed = self.browse(logged)
+            changed.invalidate_recordset(["retail_stage_history_ids"])
+            self.env["retail.member.stage.history"].invalidate_model()
+            changed._retail_on_stage_changed(dict.fromkeys(logged, False))
 
     @api.model
     def _retail_derived_fields(self):
@@ -67,27 +120,27 @@ class ResPartner(models.Model):
         return SQL(
             """
             CASE
-            WHEN COALESCE(p.retail_order_count, 0) = 0
-                 OR p.retail_last_purchase_date IS NULL THEN
+            WHEN COALESCE(st.order_count, 0) = 0
+                 OR st.last_purchase_date IS NULL THEN
                 CASE WHEN EXISTS (
                         SELECT 1 FROM mail_message mm
                          WHERE mm.model = 'res.partner' AND mm.res_id = p.id
                            AND mm.mail_activity_type_id IS NOT NULL)
                      THEN 'first_contact' ELSE 'prospect' END
-            WHEN %(today)s - p.retail_last_purchase_date >= %(lapsed)s THEN 'lapsed'
-            WHEN %(today)s - p.retail_last_purchase_date >= GREATEST(
+            WHEN %(today)s - st.last_purchase_date >= %(lapsed)s THEN 'lapsed'
+            WHEN %(today)s - st.last_purchase_date >= GREATEST(
                     %(risk_days)s::numeric,
-                    CASE WHEN p.retail_order_count >= 2
-                              AND p.retail_first_purchase_date IS NOT NULL
+                    CASE WHEN st.order_count >= 2
+                              AND st.first_purchase_date IS NOT NULL
                          THEN %(factor)s::numeric
-                              * (p.retail_last_purchase_date
-                                 - p.retail_first_purchase_date)
-                              / (p.retail_order_count - 1)::numeric
+                              * (st.last_purchase_date
+                                 - st.first_purchase_date)
+                              / (st.order_count - 1)::numeric
                          ELSE 0 END)
                 THEN 'at_risk'
-            WHEN p.retail_order_count = 1 THEN 'first_purchase'
-            WHEN COALESCE(p.retail_window_order_count, 0) >= %(loyal)s THEN 'loyal'
-            WHEN %(today)s - p.retail_last_purchase_date < %(active)s THEN 'active'
+            WHEN st.order_count = 1 THEN 'first_purchase'
+            WHEN COALESCE(st.window_order_count, 0) >= %(loyal)s THEN 'loyal'
+            WHEN %(today)s - st.last_purchase_date < %(active)s THEN 'active'
             ELSE 'at_risk'
             END
             """,
@@ -117,6 +170,7 @@ class ResPartner(models.Model):
                 WITH m AS (
                     SELECT p.id, p.retail_stage AS old, %(stage)s AS new
                       FROM res_partner p
+                      LEFT JOIN retail_member_stats st ON st.partner_id = p.id
                      WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
                        -- the range lets the planner use the primary key
                        AND p.id BETWEEN %(lo)s AND %(hi)s

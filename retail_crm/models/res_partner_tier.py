@@ -221,14 +221,14 @@ class ResPartner(models.Model):
             if min_spent:
                 conditions.append(
                     SQL(
-                        "COALESCE(p.retail_window_spent, 0) >= %s::numeric",
+                        "COALESCE(st.window_spent, 0) >= %s::numeric",
                         str(min_spent),
                     )
                 )
             if tier.min_orders:
                 conditions.append(
                     SQL(
-                        "COALESCE(p.retail_window_order_count, 0) >= %s",
+                        "COALESCE(st.window_order_count, 0) >= %s",
                         tier.min_orders,
                     )
                 )
@@ -282,6 +282,7 @@ class ResPartner(models.Model):
                             AND p.retail_tier_override_end < %(today)s) AS expired,
                            %(elig)s AS elig
                       FROM res_partner p
+                      LEFT JOIN retail_member_stats st ON st.partner_id = p.id
                      WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
                        -- the range lets the planner use the primary key
                        AND p.id BETWEEN %(lo)s AND %(hi)s

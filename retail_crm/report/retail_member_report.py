@@ -150,7 +150,7 @@ class RetailMemberReport(models.Model):
             "tier_id": SQL("p.retail_tier_id"),
             "stage": SQL("p.retail_stage"),
             "join_date": SQL("p.retail_join_date"),
-            "last_purchase_date": SQL("p.retail_last_purchase_date"),
+            "last_purchase_date": SQL("st.last_purchase_date"),
             **{name: SQL("COALESCE(%s, FALSE)", cond) for name, cond in flags.items()},
             "member_count": SQL("1"),
             "new_count": count(flags["new_this_month"]),
@@ -158,16 +158,16 @@ class RetailMemberReport(models.Model):
             "buyer_count": count(flags["is_buyer"]),
             "repurchaser_count": count(flags["is_repurchaser"]),
             "churned_count": count(flags["is_churned"]),
-            "order_count": SQL("COALESCE(p.retail_order_count, 0)"),
-            "total_spent": SQL("COALESCE(p.retail_total_spent, 0)"),
-            "clv": SQL("COALESCE(p.retail_total_spent, 0)"),
+            "order_count": SQL("COALESCE(st.order_count, 0)"),
+            "total_spent": SQL("COALESCE(st.total_spent, 0)"),
+            "clv": SQL("COALESCE(st.total_spent, 0)"),
             "active_rate": pct(flags["is_active_buyer"]),
             "repurchase_rate": SQL(
-                "CASE WHEN p.retail_window_order_count >= 1 THEN %s END",
+                "CASE WHEN st.window_order_count >= 1 THEN %s END",
                 pct(flags["is_repurchaser"]),
             ),
             "churn_rate": SQL(
-                "CASE WHEN p.retail_order_count > 0 THEN %s END",
+                "CASE WHEN st.order_count > 0 THEN %s END",
                 pct(flags["is_churned"]),
             ),
             "mobile_rate": pct(flags["has_mobile"]),
@@ -190,12 +190,10 @@ class RetailMemberReport(models.Model):
             "new_this_month": SQL(
                 "p.retail_join_date >= date_trunc('month', d.today)::date"
             ),
-            "is_active_buyer": SQL(
-                "p.retail_last_purchase_date > d.today - %s", ACTIVE_DAYS
-            ),
-            "is_buyer": SQL("p.retail_order_count > 0"),
-            "is_repurchaser": SQL("p.retail_window_order_count >= 2"),
-            "is_churned": SQL("p.retail_last_purchase_date < d.today - %s", CHURN_DAYS),
+            "is_active_buyer": SQL("st.last_purchase_date > d.today - %s", ACTIVE_DAYS),
+            "is_buyer": SQL("st.order_count > 0"),
+            "is_repurchaser": SQL("st.window_order_count >= 2"),
+            "is_churned": SQL("st.last_purchase_date < d.today - %s", CHURN_DAYS),
             "has_mobile": SQL("COALESCE(p.mobile, '') != ''"),
             "has_birthday": SQL("p.retail_birthday IS NOT NULL"),
             "has_consent": SQL("p.retail_marketing_consent"),
@@ -216,6 +214,7 @@ class RetailMemberReport(models.Model):
             """
             res_partner p
             JOIN res_company c ON c.id = p.company_id
+            LEFT JOIN retail_member_stats st ON st.partner_id = p.id
             CROSS JOIN LATERAL (
                 SELECT (now() AT TIME ZONE COALESCE(c.retail_timezone,
                                                     'Asia/Shanghai'))::date

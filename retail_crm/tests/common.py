@@ -21,6 +21,7 @@ nor clash with the test members' mobiles and codes::
 from odoo import Command
 from odoo.tests import TransactionCase
 from odoo.tests.common import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
@@ -35,6 +36,36 @@ HQ = "retail_crm.group_retail_hq"
 FULL_WIDTH = str.maketrans(
     "0123456789+", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0b"
 )
+
+
+def write_raw_stats(env, partner_ids, **values):
+    """Store purchase statistics directly in ``retail_member_stats``.
+
+    Test fixture standing for the SQL refresh: ``values`` are columns of
+    the table (``order_count=3, last_purchase_date=...``); the others are
+    left as they are (or empty for a new row). With no values, the rows are
+    deleted: the members have never bought.
+    """
+    env.flush_all()
+    ids = list(partner_ids)
+    if not values:
+        env.cr.execute(
+            "DELETE FROM retail_member_stats WHERE partner_id = ANY(%s)", [ids]
+        )
+    else:
+        columns = [SQL.identifier(col) for col in values]
+        env.cr.execute(
+            SQL(
+                "INSERT INTO retail_member_stats AS s (partner_id, %s)"
+                " SELECT pid, %s FROM unnest(%s::int[]) AS pid"
+                " ON CONFLICT (partner_id) DO UPDATE SET %s",
+                SQL(", ").join(columns),
+                SQL(", ").join(SQL("%s", value) for value in values.values()),
+                ids,
+                SQL(", ").join(SQL("%s = EXCLUDED.%s", col, col) for col in columns),
+            )
+        )
+    env["res.partner"].browse(ids).invalidate_recordset()
 
 
 class RetailCrmCommon(TransactionCase):

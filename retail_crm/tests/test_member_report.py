@@ -10,10 +10,9 @@ import pytz
 
 from odoo import Command
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from ..report.retail_member_report import ACTIVE_DAYS, CHURN_DAYS
-from .common import RetailCrmCommon
+from .common import RetailCrmCommon, write_raw_stats
 
 
 @tagged("post_install", "-at_install")
@@ -66,18 +65,13 @@ class TestMemberReport(RetailCrmCommon):
             last = today - timedelta(
                 days=rnd.choice([0, 30, 89, 90, 91, 200, 365, 366, 700])
             )
-            cls.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET retail_order_count = %s,"
-                    " retail_window_order_count = %s,"
-                    " retail_last_purchase_date = %s, retail_total_spent = %s"
-                    " WHERE id = %s",
-                    count,
-                    window,
-                    last if count else None,
-                    round(rnd.uniform(10, 2000), 2) if count else 0,
-                    member.id,
-                )
+            write_raw_stats(
+                cls.env,
+                member.ids,
+                order_count=count,
+                window_order_count=window,
+                last_purchase_date=last if count else None,
+                total_spent=round(rnd.uniform(10, 2000), 2) if count else 0,
             )
         cls.members.write({"category_id": [Command.link(cls.segment_tag.id)]})
         cls.env.invalidate_all()

@@ -12,7 +12,7 @@ from odoo.tools import SQL
 
 from ..models.res_partner_rfm import RFM_FIELDS
 from ..tools.rfm import HIGH_VALUE_SHARE, RFM_GROUP_SQL, rfm_group
-from .common import RetailCrmCommon
+from .common import RetailCrmCommon, write_raw_stats
 
 
 def ntile(count, buckets=5):
@@ -92,14 +92,16 @@ class TestRfm(RetailCrmCommon):
     def _write_stats(cls, rows):
         cls.env.flush_all()
         for row in rows:
+            write_raw_stats(
+                cls.env,
+                [row["id"]],
+                order_count=row["count"],
+                last_purchase_date=row["last"],
+                total_spent=row["spent"],
+            )
             cls.env.cr.execute(
                 SQL(
-                    "UPDATE res_partner SET retail_order_count = %s,"
-                    " retail_last_purchase_date = %s, retail_total_spent = %s,"
-                    " active = %s WHERE id = %s",
-                    row["count"],
-                    row["last"],
-                    row["spent"],
+                    "UPDATE res_partner SET active = %s WHERE id = %s",
                     row["active"],
                     row["id"],
                 )

@@ -9,9 +9,9 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from ..tools import lifecycle
+from .common import write_raw_stats
 from .test_tier_rules import STAGE_TABLE, TODAY
 from .test_tiers import RetailTierCommon
 
@@ -19,20 +19,14 @@ from .test_tiers import RetailTierCommon
 @tagged("post_install", "-at_install")
 class TestStages(RetailTierCommon):
     def _set_raw_stats(self, member, orders, window_orders, first, last):
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET retail_order_count = %s,"
-                " retail_window_order_count = %s, retail_first_purchase_date = %s,"
-                " retail_last_purchase_date = %s WHERE id = %s",
-                orders,
-                window_orders,
-                first,
-                last,
-                member.id,
-            )
+        write_raw_stats(
+            self.env,
+            member.ids,
+            order_count=orders,
+            window_order_count=window_orders,
+            first_purchase_date=first,
+            last_purchase_date=last,
         )
-        member.invalidate_recordset()
 
     def _done_follow_up(self, member):
         activity = self.env["mail.activity"].create(

@@ -12,10 +12,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from ..models.res_partner import STATS_FIELDS
-from .common import RetailCrmCommon
+from .common import RetailCrmCommon, write_raw_stats
 
 CENT = Decimal("0.01")
 
@@ -149,17 +148,7 @@ class TestStats(RetailCrmCommon):
 
     def _reset_stats(self, members):
         """Wipe the statistics in SQL, as if they had never been computed."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET retail_first_purchase_date = NULL,"
-                " retail_last_purchase_date = NULL, retail_order_count = 0,"
-                " retail_total_spent = 0, retail_avg_ticket = 0,"
-                " retail_window_order_count = 0, retail_window_spent = 0"
-                " WHERE id = ANY(%s)",
-                members.ids,
-            )
-        )
+        write_raw_stats(self.env, members.ids)
         members.invalidate_recordset(list(STATS_FIELDS))
 
     def _random_data(self, seed=20260101, member_count=20, order_count=80):

@@ -13,7 +13,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from ..tools import tiers as tier_rules
-from .common import RetailCrmCommon
+from .common import RetailCrmCommon, write_raw_stats
 
 REVIEW_LOGGER = "odoo.addons.retail_crm.models.res_partner_stage"
 
@@ -95,24 +95,17 @@ class RetailTierCommon(RetailCrmCommon):
     # ------------------------------------------------------------------
     def _set_stats(self, members, spent, orders, last=None, first=None):
         """Store window statistics directly (as the SQL refresh would)."""
-        self.env.flush_all()
         last = last or (self.today if orders else None)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET retail_window_spent = %s,"
-                " retail_window_order_count = %s, retail_order_count = %s,"
-                " retail_total_spent = %s, retail_last_purchase_date = %s,"
-                " retail_first_purchase_date = %s WHERE id = ANY(%s)",
-                spent,
-                orders,
-                orders,
-                spent,
-                last,
-                first or last,
-                members.ids,
-            )
+        write_raw_stats(
+            self.env,
+            members.ids,
+            window_spent=spent,
+            window_order_count=orders,
+            order_count=orders,
+            total_spent=spent,
+            last_purchase_date=last,
+            first_purchase_date=first or last,
         )
-        members.invalidate_recordset()
 
     def _review(self, days=0, program=None):
         program = program or self.program
