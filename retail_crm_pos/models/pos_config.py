@@ -42,17 +42,21 @@ class PosConfig(models.Model):
 
         Odoo's own query sorts every partner of the company by its number of
         POS orders; at a million members that is a full scan per session.
-        Here one index range scan (``res_partner_retail_pos_preload_idx``)
-        reads at most the partner load limit of the store's members.
+        Here only the store's members are read (index on the home store),
+        with their last purchase from ``retail_member_stats``, and at most
+        the partner load limit of them is returned.
         """
         if not self.retail_store_id:
             return super().get_limited_partners_loading()
+        self.env["res.partner"].flush_model()
+        self.env["retail.member.stats"].flush_model()
         return self.env.execute_query(
             SQL(
                 """
-                SELECT id FROM res_partner
-                 WHERE retail_store_id = %s AND is_retail_member AND active
-                 ORDER BY retail_last_purchase_date DESC NULLS LAST, id DESC
+                SELECT p.id FROM res_partner p
+                  LEFT JOIN retail_member_stats s ON s.partner_id = p.id
+                 WHERE p.retail_store_id = %s AND p.is_retail_member AND p.active
+                 ORDER BY s.last_purchase_date DESC NULLS LAST, p.id DESC
                  LIMIT %s
                 """,
                 self.retail_store_id.id,

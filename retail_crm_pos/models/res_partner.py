@@ -70,17 +70,6 @@ class ResPartner(models.Model):
 
     def init(self):
         res = super().init()
-        # Session preload (pos.config.get_limited_partners_loading): the
-        # store's members by last purchase, read from the index alone.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS res_partner_retail_pos_preload_idx
-                ON res_partner (retail_store_id,
-                                retail_last_purchase_date DESC NULLS LAST,
-                                id DESC)
-             WHERE is_retail_member AND active
-            """
-        )
         # Lookup of a scanned card by Odoo's (company-dependent) barcode.
         self.env.cr.execute(
             """
@@ -197,29 +186,30 @@ class ResPartner(models.Model):
     @api.model
     def _retail_pos_search_ids(self, company, kind, value):
         if kind == "mobile":
-            condition = SQL("retail_mobile = %s", value)
+            condition = SQL("p.retail_mobile = %s", value)
         elif kind == "code":
-            condition = SQL("retail_member_code = %s", value)
+            condition = SQL("p.retail_member_code = %s", value)
         elif kind == "barcode":
             # Odoo's barcode is company-dependent (jsonb by company id):
             # containment uses res_partner_retail_barcode_idx.
             condition = SQL(
-                "barcode @> %s::jsonb", json.dumps({str(company.id): value})
+                "p.barcode @> %s::jsonb", json.dumps({str(company.id): value})
             )
         else:
             escaped = (
                 value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             )
-            condition = SQL("name ILIKE %s", escaped + "%")
+            condition = SQL("p.name ILIKE %s", escaped + "%")
         self.flush_model(
             ["retail_mobile", "retail_member_code", "barcode", "name", "active"]
         )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id FROM res_partner
-                 WHERE %s AND company_id = %s AND is_retail_member AND active
-                 ORDER BY retail_last_purchase_date DESC NULLS LAST, id DESC
+                SELECT p.id FROM res_partner p
+                  LEFT JOIN retail_member_stats s ON s.partner_id = p.id
+                 WHERE %s AND p.company_id = %s AND p.is_retail_member AND p.active
+                 ORDER BY s.last_purchase_date DESC NULLS LAST, p.id DESC
                  LIMIT %s
                 """,
                 condition,

@@ -35,14 +35,14 @@ class TestRetailPosServer(RetailPosCommon):
             "point_of_sale.limited_customer_count", 2
         )
         extra = self._new_member("Lin San", "138 0013 8002", self.store1)
-        self.env.cr.execute(
-            "UPDATE res_partner SET retail_last_purchase_date = %s WHERE id = %s",
-            ("2026-01-10", self.member1.id),
+        Stats = self.env["retail.member.stats"].sudo()
+        Stats.create(
+            [
+                {"partner_id": self.member1.id, "last_purchase_date": "2026-01-10"},
+                {"partner_id": extra.id, "last_purchase_date": "2026-03-10"},
+            ]
         )
-        self.env.cr.execute(
-            "UPDATE res_partner SET retail_last_purchase_date = %s WHERE id = %s",
-            ("2026-03-10", extra.id),
-        )
+        self.env.flush_all()
         self.Partner.invalidate_model()
         session = self._open_session()
         data = session.with_user(self.cashier).load_data(
