@@ -1,0 +1,40 @@
+/** @odoo-module */
+// Copyright 2026 Retail CRM developers
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import {Component} from "@odoo/owl";
+import {usePos} from "@point_of_sale/app/store/pos_hook";
+import {deserializeDate, formatDate} from "@web/core/l10n/dates";
+
+/**
+ * What the cashier needs to know about a member: tier badge (tier color),
+ * member code, top tags, last visit, birthday this month, marketing
+ * consent, home store when it is not this till's store.
+ */
+export class RetailMemberInfo extends Component {
+    static template = "retail_crm_pos.RetailMemberInfo";
+    static props = {
+        partner: Object,
+        compact: {type: Boolean, optional: true},
+    };
+
+    setup() {
+        this.pos = usePos();
+    }
+
+    get partner() {
+        return this.props.partner;
+    }
+
+    get lastVisit() {
+        const value = this.partner.retail_last_purchase_date;
+        return value ? formatDate(deserializeDate(value)) : "";
+    }
+
+    get otherStore() {
+        const storeId = this.pos.config.raw?.retail_store_id;
+        const home = this.partner.retail_pos_store_ref;
+        return storeId && home && home !== storeId
+            ? this.partner.retail_pos_store_name
+            : "";
+    }
+}

@@ -1,0 +1,3 @@
+from . import test_pos_query
+from . import test_pos_server
+from . import test_pos_tours
