@@ -17,6 +17,13 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/retail_loyalty_rules.xml",
+        "data/retail_loyalty_data.xml",
+        "data/retail_ewallet_data.xml",
+        "views/retail_loyalty_views.xml",
+        "views/retail_referral_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/retail_loyalty_demo.xml",
+    ],
 }
