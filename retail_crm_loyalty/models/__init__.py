@@ -1,4 +1,5 @@
 from . import loyalty_program
+from . import loyalty_rule
 from . import retail_loyalty_lot
 from . import loyalty_history
 from . import loyalty_card

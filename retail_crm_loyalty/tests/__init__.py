@@ -4,3 +4,4 @@ from . import test_expiry
 from . import test_concurrency
 from . import test_referral
 from . import test_ewallet
+from . import test_access

@@ -148,6 +148,18 @@ class TestRetailPointsExpiry(RetailLoyaltyCommon):
             1,
         )
 
+    def test_bad_rule_points(self):
+        """Negative or zero points on a rule of the program: refused with a
+        clear error when saved, the rule keeps its points."""
+        rule = self.chain.rule_ids[:1]
+        for points in (0, -10):
+            with self.assertRaises(ValidationError) as cm:
+                rule.reward_point_amount = points
+                rule.flush_recordset()
+            self.assertIn("must be greater than 0", str(cm.exception))
+        rule.invalidate_recordset()
+        self.assertEqual(rule.reward_point_amount, 1)
+
     def test_insufficient_points(self):
         with self.assertRaises(UserError) as cm:
             self.card._retail_redeem(500, "Too much")

@@ -1,5 +1,7 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -28,6 +30,10 @@ class TestRetailPoints(RetailLoyaltyCommon):
         )
         self.assertEqual(len(self._card(new)), 1)
         self.assertEqual(self.Partner._retail_ensure_loyalty_cards(), 0)
+        # a member without card (e.g. created before the install) gets one
+        self._card(self.member_s2).unlink()
+        self.assertEqual(self.Partner._retail_ensure_loyalty_cards(), 1)
+        self.assertEqual(len(self._card(self.member_s2)), 1)
         self.assertEqual(
             self.member_a1.retail_loyalty_card_id, self._card(self.member_a1)
         )
@@ -72,6 +78,23 @@ class TestRetailPoints(RetailLoyaltyCommon):
         self.assertAlmostEqual(card.points, 0.0)
         self.assertAlmostEqual(self._balance_from_history(card), 0.0)
         self.assertAlmostEqual(sum(card.retail_lot_ids.mapped("remaining")), 0.0)
+
+    def test_reward_on_order_uses_oldest_points(self):
+        """Odoo's reward (5 % for 200 points) claimed on an order: the card
+        is locked, 200 points are used from the oldest lots."""
+        card = self._card(self.member_a1)
+        self._give(card, 150, date(2026, 1, 1))
+        self._give(card, 100, date(2026, 2, 1))
+        order = self._sale(self.member_a1, 100.0, confirm=False)
+        order._update_programs_and_rewards()
+        rewards = order._get_claimable_rewards()
+        order._apply_program_reward(rewards[card][:1], card)
+        order.action_confirm()
+        lots = card.retail_lot_ids.sorted("earned_date")
+        # 150 + 100 - 200 + the order's points (95 after the 5 % discount)
+        self.assertEqual(lots.mapped("remaining")[:2], [0.0, 50.0])
+        self.assertAlmostEqual(card.points, 50.0 + lots[2:].remaining)
+        self.assertAlmostEqual(card.points, self._balance_from_history(card))
 
     def test_bad_multiplier(self):
         """A multiplier of 0 or less is refused at save time, the tier keeps
