@@ -5,3 +5,4 @@ from . import test_concurrency
 from . import test_referral
 from . import test_ewallet
 from . import test_access
+from . import test_translation
