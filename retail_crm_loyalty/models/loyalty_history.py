@@ -8,6 +8,8 @@ from odoo import api, fields, models
 class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
 
+    # indexed: the history of one card is read on every order and expiry
+    card_id = fields.Many2one(index=True)
     retail_kind = fields.Selection(
         [
             ("tier_bonus", "Tier Bonus"),

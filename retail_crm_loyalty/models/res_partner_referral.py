@@ -3,6 +3,7 @@
 # One file per feature: the classes extend the same model on purpose.
 # pylint: disable=consider-merging-classes-inherited
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 import pytz
 
@@ -27,6 +28,11 @@ class ResPartner(models.Model):
     )
     retail_referral_link = fields.Char(
         string="Share Link", compute="_compute_retail_referral_link"
+    )
+    retail_referral_qr_url = fields.Char(
+        string="Share QR Code",
+        compute="_compute_retail_referral_link",
+        help="QR code of the share link, to show on a phone or print.",
     )
     retail_referral_code_used = fields.Char(
         string="Referred with Code",
@@ -67,8 +73,10 @@ class ResPartner(models.Model):
         base_url = self.get_base_url() if self else ""
         for partner in self:
             code = partner.retail_referral_code
-            partner.retail_referral_link = (
-                template.format(base_url=base_url, code=code) if code else False
+            link = template.format(base_url=base_url, code=code) if code else False
+            partner.retail_referral_link = link
+            partner.retail_referral_qr_url = link and "/report/barcode/?" + urlencode(
+                {"barcode_type": "QR", "value": link, "width": 200, "height": 200}
             )
 
     def _compute_retail_referral_code_used(self):

@@ -30,6 +30,7 @@ class TestRetailReferral(RetailLoyaltyCommon):
         codes = members.mapped("retail_referral_code")
         self.assertEqual(len(set(codes)), 4)
         self.assertIn(self.code, self.referrer.retail_referral_link)
+        self.assertIn("barcode_type=QR", self.referrer.retail_referral_qr_url)
         self.assertFalse(self.non_member.retail_referral_code)
 
     def test_referral_rewarded_on_first_order(self):
