@@ -10,9 +10,12 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL
 
-from ..tools.loyalty_rules import normalize_referral_code, referral_code
+from ..tools.loyalty_rules import (
+    normalize_referral_code,
+    referral_code,
+    referral_code_number,
+)
 
 
 class ResPartner(models.Model):
@@ -20,9 +23,8 @@ class ResPartner(models.Model):
 
     retail_referral_code = fields.Char(
         string="Referral Code",
-        index=True,
-        copy=False,
-        readonly=True,
+        compute="_compute_retail_referral_code",
+        search="_search_retail_referral_code",
         help="Given by the member to friends: a new member registering with "
         "it brings a reward to both when their first order is paid.",
     )
@@ -52,15 +54,26 @@ class ResPartner(models.Model):
         string="Referred Members", compute="_compute_retail_referral_count"
     )
 
-    _sql_constraints = [
-        (
-            "retail_referral_code_uniq",
-            "UNIQUE (retail_referral_code)",
-            "A referral code belongs to one member only.",
-        ),
-    ]
+    def _compute_retail_referral_code(self):
+        # derived from the id: unique without storage, readable without a
+        # lookup table (see tools.loyalty_rules.referral_code)
+        for partner in self:
+            partner_id = partner._origin.id
+            partner.retail_referral_code = (
+                referral_code(partner_id)
+                if partner.is_retail_member and partner_id
+                else False
+            )
 
-    @api.depends("retail_referral_code")
+    def _search_retail_referral_code(self, operator, value):
+        if operator != "=":
+            raise UserError(self.env._("Search a referral code with '=' only."))
+        number = referral_code_number(value)
+        if not number:
+            return expression.FALSE_DOMAIN
+        return [("id", "=", number), ("is_retail_member", "=", True)]
+
+    @api.depends("is_retail_member")
     def _compute_retail_referral_link(self):
         template = (
             self.env["ir.config_parameter"]
@@ -108,40 +121,6 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.retail_referral_count = counts.get(partner.sudo(), 0)
-
-    def _retail_on_members_created(self):
-        res = super()._retail_on_members_created()
-        if self:
-            self._retail_ensure_referral_codes()
-        return res
-
-    @api.model
-    def _retail_ensure_referral_codes(self):
-        """A referral code for each member of ``self`` (all members when
-        empty) without one: derived from the id, written in one UPDATE."""
-        self.env.flush_all()
-        cr = self.env.cr
-        where = SQL("p.id = ANY(%s)", self.ids) if self else SQL("TRUE")
-        cr.execute(
-            SQL(
-                "SELECT id FROM res_partner p WHERE is_retail_member"
-                " AND retail_referral_code IS NULL AND %s",
-                where,
-            )
-        )
-        ids = [r[0] for r in cr.fetchall()]
-        if ids:
-            cr.execute(
-                SQL(
-                    "UPDATE res_partner p SET retail_referral_code = c.code"
-                    " FROM unnest(%s::int[], %s::varchar[]) AS c(id, code)"
-                    " WHERE p.id = c.id",
-                    ids,
-                    [referral_code(i) for i in ids],
-                )
-            )
-            self.browse(ids).invalidate_recordset(["retail_referral_code"])
-        return len(ids)
 
     @api.model
     def _retail_local_midnight_utc(self, company, day):

@@ -44,6 +44,9 @@ class TestLoyaltyRules(BaseCase):
     def test_referral_code(self):
         codes = {rules.referral_code(n) for n in range(1, 5000)}
         self.assertEqual(len(codes), 4999)
+        for n in (1, 30, 31, 4242, 10**9):
+            self.assertEqual(rules.referral_code_number(rules.referral_code(n)), n)
+        self.assertIsNone(rules.referral_code_number("bad"))
         code = rules.referral_code(4242)
         self.assertEqual(rules.normalize_referral_code(code.lower()), code)
         self.assertEqual(

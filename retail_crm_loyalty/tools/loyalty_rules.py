@@ -84,6 +84,19 @@ def _check(digits):
     )
 
 
+def referral_code_number(code):
+    """The number (record id) a valid referral ``code`` was made from, or
+    ``None``: the inverse of :func:`referral_code`."""
+    code = normalize_referral_code(code)
+    if not code:
+        return None
+    base = len(REFERRAL_ALPHABET)
+    number = 0
+    for c in code[1:-1]:
+        number = number * base + REFERRAL_ALPHABET.index(c)
+    return number or None
+
+
 def normalize_referral_code(code):
     """The code as stored (upper case, no spaces or dashes), or ``None`` if
     it cannot be a referral code (wrong form or check character)."""
