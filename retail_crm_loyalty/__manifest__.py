@@ -26,8 +26,14 @@
         "views/product_category_views.xml",
         "views/retail_campaign_report_views.xml",
         "views/res_config_settings_views.xml",
+        "security/retail_loyalty_rules.xml",
+        "data/retail_loyalty_data.xml",
+        "data/retail_ewallet_data.xml",
+        "views/retail_loyalty_views.xml",
+        "views/retail_referral_views.xml",
     ],
     "demo": [
         "demo/retail_automation_demo.xml",
+        "demo/retail_loyalty_demo.xml",
     ],
 }

@@ -4,3 +4,15 @@ from . import retail_touch
 from . import retail_automation
 from . import product_category
 from . import res_partner_messaging
+from . import loyalty_program
+from . import loyalty_rule
+from . import retail_loyalty_lot
+from . import loyalty_history
+from . import loyalty_card
+from . import retail_member_tier
+from . import res_partner_loyalty
+from . import sale_order
+from . import retail_referral
+from . import res_partner_referral
+from . import res_company_referral
+from . import res_config_settings_loyalty

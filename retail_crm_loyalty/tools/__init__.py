@@ -1,1 +1,2 @@
 from . import messaging
+from . import loyalty_rules
