@@ -1,5 +1,7 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# One file per feature: the classes extend the same model on purpose.
+# pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 

@@ -72,7 +72,6 @@ class RetailMessagingCommon(RetailCrmCommon):
         return self.env["sms.sms"].search_count([("partner_id", "=", partner.id)])
 
 
-
 class RetailLoyaltyCommon(RetailTierCommon):
     @classmethod
     def setUpClass(cls):
