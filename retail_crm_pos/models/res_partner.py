@@ -61,7 +61,7 @@ class ResPartner(models.Model):
     )
     retail_pos_referrer_id = fields.Many2one(
         "res.partner",
-        string="Referred By",
+        string="Referred By (POS registration)",
         copy=False,
         readonly=True,
         index="btree_not_null",
