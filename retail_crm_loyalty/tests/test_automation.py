@@ -75,8 +75,12 @@ class TestAutomation(RetailMessagingCommon):
         # the cron runs again (same day, or a restarted run): nothing more
         self._run(self.birthday, "2026-03-10")
         self.assertEqual(len(self._touches("birthday", self.member_a1b)), 1)
+        # one coupon (the member's chain points card is another program)
         cards = self.env["loyalty.card"].search(
-            [("partner_id", "=", self.member_a1b.id)]
+            [
+                ("partner_id", "=", self.member_a1b.id),
+                ("program_id", "=", self.coupon_program.id),
+            ]
         )
         self.assertEqual(len(cards), 1)
         self.assertEqual(self._sms_count(self.member_a1b), 1)
