@@ -263,6 +263,10 @@ class Bench:
         Registry = odoo.modules.registry.Registry
         self.registry = Registry(self.db)
         missing = self.missing_columns()
+        if ADDON not in self.registry._init_modules:
+            # The addon's code depends on modules the database lacks (its
+            # registry loaded without it): update it, which installs them.
+            missing = missing or ["new dependencies"]
         if missing:
             # The addon's code is newer than the database (fields added since
             # it was installed): update it, as `-u` would on a deployment.
