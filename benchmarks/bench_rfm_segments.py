@@ -234,7 +234,7 @@ class Bench:
     # Data set
     # ------------------------------------------------------------------
     def wanted_dataset(self):
-        return {"members": self.args.members, "seed": SEED, "version": 1}
+        return {"members": self.args.members, "seed": SEED, "version": 2}
 
     def ensure_data(self):
         with self.env() as env:
@@ -295,41 +295,14 @@ class Bench:
             with phase(self.timings, f"generate {members:,} members with statistics"):
                 # order counts skewed to few orders (22 % never bought);
                 # amounts, dates and birthdays uniform.
+                # one generated row per member, then the members and the
+                # statistics of those who bought (retail_member_stats)
                 cr.execute(
                     """
-                    INSERT INTO res_partner (
-                        id, commercial_partner_id, name, complete_name,
-                        company_id, lang, type, active, is_company,
-                        partner_share, color, message_bounce, supplier_rank,
-                        customer_rank, invoice_warn, sale_warn, autopost_bills,
-                        create_uid, write_uid, create_date, write_date,
-                        is_retail_member, retail_store_id, retail_member_code,
-                        retail_channel, retail_join_date, mobile, retail_mobile,
-                        retail_marketing_consent, retail_birthday,
-                        retail_birthday_month,
-                        retail_order_count, retail_window_order_count,
-                        retail_first_purchase_date, retail_last_purchase_date,
-                        retail_total_spent, retail_avg_ticket, retail_window_spent)
-                    SELECT s.id, s.id, 'Bench Member ' || s.g,
-                           'Bench Member ' || s.g,
-                           %(company)s, 'en_US', 'contact', true, false,
-                           true, 0, 0, 0,
-                           1, 'no-message', 'no-message', 'ask',
-                           1, 1, %(now)s, %(now)s,
-                           true, (%(stores)s::int[])[1 + s.g %% %(nstores)s],
-                           %(code)s || lpad(s.g::text, 8, '0'),
-                           'store', s.joined,
-                           '198' || lpad(s.g::text, 8, '0'),
-                           '+86198' || lpad(s.g::text, 8, '0'),
-                           random() < 0.6, s.birthday,
-                           EXTRACT(MONTH FROM s.birthday),
-                           s.orders, (s.orders * random())::int,
-                           CASE WHEN s.orders > 0 THEN s.last - s.orders * 7 END,
-                           CASE WHEN s.orders > 0 THEN s.last END,
-                           s.spent,
-                           CASE WHEN s.orders > 0
-                                THEN round(s.spent / s.orders, 2) ELSE 0 END,
-                           round(s.spent * random()::numeric, 2)
+                    CREATE TEMP TABLE bench_gen ON COMMIT DROP AS
+                    SELECT s.*,
+                           (s.orders * random())::int AS w_orders,
+                           round(s.spent * random()::numeric, 2) AS w_spent
                       FROM (SELECT nextval('res_partner_id_seq') AS id, g,
                                    (%(now)s - random() * interval '1000 days')::date
                                        AS joined,
@@ -344,6 +317,47 @@ class Bench:
                      CROSS JOIN LATERAL (
                             SELECT s0.*, round(s0.ticket * s0.orders, 2) AS spent
                      ) s
+                     ORDER BY s.g
+                    """,
+                    {"now": now, "members": members},
+                )
+                cr.execute(
+                    """
+                    INSERT INTO retail_member_stats (
+                        partner_id, order_count, window_order_count,
+                        first_purchase_date, last_purchase_date,
+                        total_spent, avg_ticket, window_spent)
+                    SELECT id, orders, w_orders, last - orders * 7, last, spent,
+                           round(spent / orders, 2), w_spent
+                      FROM bench_gen WHERE orders > 0 ORDER BY id
+                    """
+                )
+                cr.execute(
+                    """
+                    INSERT INTO res_partner (
+                        id, commercial_partner_id, name, complete_name,
+                        company_id, lang, type, active, is_company,
+                        partner_share, color, message_bounce, supplier_rank,
+                        customer_rank, invoice_warn, sale_warn, autopost_bills,
+                        create_uid, write_uid, create_date, write_date,
+                        is_retail_member, retail_store_id, retail_member_code,
+                        retail_channel, retail_join_date, mobile, retail_mobile,
+                        retail_marketing_consent, retail_birthday,
+                        retail_birthday_month)
+                    SELECT s.id, s.id, 'Bench Member ' || s.g,
+                           'Bench Member ' || s.g,
+                           %(company)s, 'en_US', 'contact', true, false,
+                           true, 0, 0, 0,
+                           1, 'no-message', 'no-message', 'ask',
+                           1, 1, %(now)s, %(now)s,
+                           true, (%(stores)s::int[])[1 + s.g %% %(nstores)s],
+                           %(code)s || lpad(s.g::text, 8, '0'),
+                           'store', s.joined,
+                           '198' || lpad(s.g::text, 8, '0'),
+                           '+86198' || lpad(s.g::text, 8, '0'),
+                           random() < 0.6, s.birthday,
+                           EXTRACT(MONTH FROM s.birthday)
+                      FROM bench_gen s
                      ORDER BY s.g
                     """,
                     {
@@ -361,7 +375,7 @@ class Bench:
             env.flush_all()
             cr.execute("SET LOCAL session_replication_role = origin")
         with phase(self.timings, "VACUUM ANALYZE res_partner"):
-            self.vacuum("res_partner")
+            self.vacuum("res_partner", "retail_member_stats")
 
     # ------------------------------------------------------------------
     # Measures
@@ -377,8 +391,9 @@ class Bench:
             cr.execute("SELECT count(*) FROM res_partner WHERE is_retail_member")
             self.results["members"] = cr.fetchone()[0]
             cr.execute(
-                "SELECT count(*) FROM res_partner"
-                " WHERE is_retail_member AND retail_order_count > 0"
+                "SELECT count(*) FROM res_partner p"
+                " JOIN retail_member_stats st ON st.partner_id = p.id"
+                " WHERE p.is_retail_member AND st.order_count > 0"
             )
             self.results["buyers"] = cr.fetchone()[0]
             cr.execute(
@@ -429,14 +444,17 @@ class Bench:
             env.cr.execute("SELECT setseed(%s)", [SEED / 2])
             env.cr.execute(
                 """
-                UPDATE res_partner
-                   SET retail_order_count = retail_order_count + 1,
-                       retail_window_order_count = retail_window_order_count + 1,
-                       retail_last_purchase_date = CURRENT_DATE,
-                       retail_first_purchase_date = COALESCE(
-                           retail_first_purchase_date, CURRENT_DATE),
-                       retail_total_spent = retail_total_spent + 88.80
-                 WHERE is_retail_member AND random() < 0.01
+                UPDATE retail_member_stats st
+                   SET order_count = st.order_count + 1,
+                       window_order_count = st.window_order_count + 1,
+                       last_purchase_date = CURRENT_DATE,
+                       total_spent = st.total_spent + 88.80,
+                       avg_ticket = round((st.total_spent + 88.80)
+                                          / (st.order_count + 1), 2),
+                       window_spent = st.window_spent + 88.80
+                  FROM res_partner p
+                 WHERE p.id = st.partner_id AND p.is_retail_member
+                   AND random() < 0.01
                 """
             )
             self.results["day_buyers"] = env.cr.rowcount
@@ -545,12 +563,14 @@ class Bench:
             cr = env.cr
             cr.execute(
                 """
-                SELECT id, company_id, active, retail_order_count,
-                       retail_last_purchase_date, retail_total_spent,
-                       retail_rfm_recency, retail_rfm_frequency,
-                       retail_rfm_monetary, retail_rfm_group,
-                       COALESCE(retail_high_value, FALSE)
-                  FROM res_partner WHERE is_retail_member
+                SELECT p.id, p.company_id, p.active, st.order_count,
+                       st.last_purchase_date, st.total_spent,
+                       p.retail_rfm_recency, p.retail_rfm_frequency,
+                       p.retail_rfm_monetary, p.retail_rfm_group,
+                       COALESCE(p.retail_high_value, FALSE)
+                  FROM res_partner p
+                  LEFT JOIN retail_member_stats st ON st.partner_id = p.id
+                 WHERE p.is_retail_member
                 """
             )
             rows = cr.fetchall()

@@ -35,7 +35,9 @@ class ResPartner(models.Model):
         """Hook called after the lifecycle stage of members in ``self`` changed.
 
         ``old_stages``: ``{member id: previous stage key}``. Launches the
-        activity plans of each new stage on the members entering it. A member
+        activity plans of each new stage on the members entering it from
+        another stage (a first classification, without a previous stage,
+        launches none). A member
         that nobody can follow up (no associate, no store manager) is skipped
         and logged, so that a stage change is never blocked by a plan.
         """
@@ -50,7 +52,13 @@ class ResPartner(models.Model):
         by_stage = defaultdict(list)
         for member in members:
             stage = member["retail_stage"] if "retail_stage" in self._fields else None
-            if stage and stage != old_stages.get(member.id):
+            old = old_stages.get(member.id)
+            # Plans follow transitions. The first classification of a member
+            # (no stage before: members that existed before the lifecycle
+            # was installed, or migrated with their purchase history) launches
+            # none: their "first purchase" may be years old, and a first
+            # nightly run must not flood the associates with calls.
+            if stage and old and stage != old:
                 by_stage[stage].append(member.id)
         activities = self.env["mail.activity"]
         for stage, ids in by_stage.items():

@@ -29,6 +29,7 @@ RFM_FIELDS = (
     "retail_rfm_group",
     "retail_high_value",
 )
+RFM_WORK_MEM = "64MB"
 
 
 class ResPartner(models.Model):
@@ -137,7 +138,16 @@ class ResPartner(models.Model):
             if company_ids is not None
             else SQL()
         )
-        self.env.cr.execute(
+        cr = self.env.cr
+        # The four window functions sort every buyer: with the default
+        # work_mem (4 MB) each sort spills to disk at 1M members. Raised for
+        # this statement only, then restored.
+        cr.execute(
+            "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)",
+            [RFM_WORK_MEM],
+        )
+        work_mem = cr.fetchone()[0]
+        cr.execute(
             SQL(
                 """
                 WITH buyers AS (
@@ -184,7 +194,8 @@ class ResPartner(models.Model):
                 share=HIGH_VALUE_SHARE,
             )
         )
-        updated = [row[0] for row in self.env.cr.fetchall()]
+        updated = [row[0] for row in cr.fetchall()]
+        cr.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         self.invalidate_model(list(RFM_FIELDS))
         _logger.info("RFM scores: %s members changed", len(updated))
         return updated

@@ -145,6 +145,23 @@ class TestStagePlans(RetailFollowupCommon):
         self.assertEqual(activities.mapped("res_id"), self.member_a1.ids)
         self.assertEqual(activities.user_id, self.a1)
 
+    def test_first_classification_launches_no_plan(self):
+        """A member classified for the first time (no stage before: existing
+        or migrated members on the first nightly run) gets no activity: the
+        plans follow transitions only."""
+        if "retail_stage" not in self.Partner._fields:
+            self.skipTest("the lifecycle stages are not installed")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET retail_stage = 'first_purchase' WHERE id = %s",
+            (self.member_a1.id,),
+        )
+        self.Partner.invalidate_model(["retail_stage"])
+        before = self._activities_of(self.member_a1)
+        activities = self.member_a1._retail_on_stage_changed({self.member_a1.id: False})
+        self.assertFalse(activities)
+        self.assertEqual(self._activities_of(self.member_a1), before)
+
     def test_standard_plan_wizard_uses_the_associate(self):
         wizard = (
             self.env["mail.activity.schedule"]
