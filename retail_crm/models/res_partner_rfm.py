@@ -29,7 +29,7 @@ RFM_FIELDS = (
     "retail_rfm_group",
     "retail_high_value",
 )
-RFM_WORK_MEM = "64MB"
+RFM_WORK_MEM = "256MB"
 
 
 class ResPartner(models.Model):
@@ -140,8 +140,8 @@ class ResPartner(models.Model):
         )
         cr = self.env.cr
         # The four window functions sort every buyer: with the default
-        # work_mem (4 MB) each sort spills to disk at 1M members. Raised for
-        # this statement only, then restored.
+        # work_mem (4 MB) each sort spills to disk at 1M members (~90 MB a
+        # sort in memory). Raised for this statement only, then restored.
         cr.execute(
             "SELECT current_setting('work_mem'), set_config('work_mem', %s, true)",
             [RFM_WORK_MEM],
@@ -150,43 +150,58 @@ class ResPartner(models.Model):
         cr.execute(
             SQL(
                 """
-                WITH buyers AS (
-                    SELECT p.id,
-                           NTILE(5) OVER (PARTITION BY p.company_id
-                               ORDER BY st.last_purchase_date, p.id) AS r,
-                           NTILE(5) OVER (PARTITION BY p.company_id
-                               ORDER BY st.order_count, p.id) AS f,
-                           NTILE(5) OVER (PARTITION BY p.company_id
-                               ORDER BY st.total_spent, p.id) AS m,
-                           PERCENT_RANK() OVER (PARTITION BY p.company_id
-                               ORDER BY st.total_spent DESC) AS spent_rank
+                -- res_partner is read once: the members with their scores
+                -- and statistics, then ranked, compared, and only the rows
+                -- whose scores change are updated (by primary key).
+                WITH members AS MATERIALIZED (
+                    SELECT p.id, p.company_id, p.active,
+                           st.order_count, st.last_purchase_date, st.total_spent,
+                           p.retail_rfm_recency AS old_r,
+                           p.retail_rfm_frequency AS old_f,
+                           p.retail_rfm_monetary AS old_m,
+                           p.retail_rfm_group AS old_grp,
+                           COALESCE(p.retail_high_value, FALSE) AS old_high
                       FROM res_partner p
-                      JOIN retail_member_stats st ON st.partner_id = p.id
-                     WHERE p.is_retail_member AND p.active
-                       AND st.order_count > 0
-                       %(company_filter)s
-                ),
-                scored AS (
-                    SELECT p.id, b.r, b.f, b.m,
-                           %(group_case)s AS grp,
-                           COALESCE(b.spent_rank < %(share)s, FALSE) AS high_value
-                      FROM res_partner p
-                      LEFT JOIN buyers b ON b.id = p.id
+                      LEFT JOIN retail_member_stats st ON st.partner_id = p.id
                      WHERE p.is_retail_member
                        %(company_filter)s
+                ),
+                buyers AS (
+                    SELECT id,
+                           NTILE(5) OVER (PARTITION BY company_id
+                               ORDER BY last_purchase_date, id) AS r,
+                           NTILE(5) OVER (PARTITION BY company_id
+                               ORDER BY order_count, id) AS f,
+                           NTILE(5) OVER (PARTITION BY company_id
+                               ORDER BY total_spent, id) AS m,
+                           PERCENT_RANK() OVER (PARTITION BY company_id
+                               ORDER BY total_spent DESC) AS spent_rank
+                      FROM (SELECT id, company_id, last_purchase_date,
+                                   order_count, total_spent
+                              FROM members
+                             WHERE active AND order_count > 0) buying
+                ),
+                scored AS (
+                    SELECT mb.id, b.r, b.f, b.m,
+                           %(group_case)s AS grp,
+                           COALESCE(b.spent_rank < %(share)s, FALSE) AS high_value,
+                           mb.old_r, mb.old_f, mb.old_m, mb.old_grp, mb.old_high
+                      FROM members mb
+                      LEFT JOIN buyers b ON b.id = mb.id
+                ),
+                changed AS (
+                    SELECT * FROM scored s
+                     WHERE (s.old_r, s.old_f, s.old_m, s.old_grp, s.old_high)
+                           IS DISTINCT FROM (s.r, s.f, s.m, s.grp, s.high_value)
                 )
                 UPDATE res_partner p
-                   SET retail_rfm_recency = s.r,
-                       retail_rfm_frequency = s.f,
-                       retail_rfm_monetary = s.m,
-                       retail_rfm_group = s.grp,
-                       retail_high_value = s.high_value
-                  FROM scored s
-                 WHERE p.id = s.id
-                   AND (p.retail_rfm_recency, p.retail_rfm_frequency,
-                        p.retail_rfm_monetary, p.retail_rfm_group,
-                        COALESCE(p.retail_high_value, FALSE))
-                       IS DISTINCT FROM (s.r, s.f, s.m, s.grp, s.high_value)
+                   SET retail_rfm_recency = c.r,
+                       retail_rfm_frequency = c.f,
+                       retail_rfm_monetary = c.m,
+                       retail_rfm_group = c.grp,
+                       retail_high_value = c.high_value
+                  FROM changed c
+                 WHERE p.id = c.id
              RETURNING p.id
                 """,
                 company_filter=company_filter,
