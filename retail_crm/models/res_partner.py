@@ -654,26 +654,34 @@ class ResPartner(models.Model):
         insert in SQL; values only put in cache by create() are dropped."""
         fields_ = self._fields
         unsupported = set()
+        # Decided once per field name, not per row and field
+        names = set()
         for vals in vals_list:
-            for fname in list(vals):
-                field = fields_.get(fname)
-                if field is None or fname in BULK_COMPUTED_FIELDS:
-                    unsupported.add(fname)
-                elif field.type == "many2many" and field.store:
-                    continue
-                elif not field.store and not field.inverse and field.type != "one2many":
-                    # as in create(): only put in cache (e.g. UI defaults)
-                    del vals[fname]
-                elif (
-                    not field.column_type
-                    or field.inverse
-                    or (field.compute and field.readonly)
-                    or (
-                        fname in ("parent_id", "company_name", "website")
-                        and vals[fname]
-                    )
-                ):
-                    unsupported.add(fname)
+            names.update(vals)
+        dropped = []
+        for fname in names:
+            field = fields_.get(fname)
+            if field is None or fname in BULK_COMPUTED_FIELDS:
+                unsupported.add(fname)
+            elif field.type == "many2many" and field.store:
+                continue
+            elif not field.store and not field.inverse and field.type != "one2many":
+                # as in create(): only put in cache (e.g. UI defaults)
+                dropped.append(fname)
+            elif (
+                not field.column_type
+                or field.inverse
+                or (field.compute and field.readonly)
+            ):
+                unsupported.add(fname)
+            elif fname in ("parent_id", "company_name", "website") and any(
+                vals.get(fname) for vals in vals_list
+            ):
+                unsupported.add(fname)
+        if dropped:
+            for vals in vals_list:
+                for fname in dropped:
+                    vals.pop(fname, None)
         return unsupported
 
     def _retail_check_bulk_stores(self, vals_list):

@@ -79,13 +79,18 @@ class ResPartner(models.Model):
                         create_uid, create_date, write_uid, write_date)
                 SELECT p.id, p.company_id, NULL, p.retail_stage, %(now)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM res_partner p
-                 WHERE p.id = ANY(%(ids)s) AND p.retail_stage IS NOT NULL
+                  -- driven by the ids (primary key lookups): in the
+                  -- transaction of a large import the statistics of
+                  -- res_partner are stale and an index on retail_stage
+                  -- would be scanned whole for each batch
+                  FROM unnest(%(ids)s::int4[]) AS u(id)
+                  JOIN res_partner p ON p.id = u.id
+                 WHERE p.retail_stage IS NOT NULL
                    AND NOT EXISTS (SELECT 1 FROM retail_member_stage_history h
                                     WHERE h.partner_id = p.id)
              RETURNING partner_id
                 """,
-                ids=members.ids,
+                ids=list(dict.fromkeys(members.ids)),
                 now=now,
                 uid=self.env.uid,
             )
@@ -169,11 +174,12 @@ class ResPartner(models.Model):
                 """
                 WITH m AS (
                     SELECT p.id, p.retail_stage AS old, %(stage)s AS new
-                      FROM res_partner p
+                      -- driven by the ids (primary key lookups), whatever
+                      -- the statistics say (stale during a large import)
+                      FROM unnest(%(ids)s::int4[]) AS u(id)
+                      JOIN res_partner p ON p.id = u.id
                       LEFT JOIN retail_member_stats st ON st.partner_id = p.id
-                     WHERE p.id = ANY(%(ids)s) AND p.is_retail_member
-                       -- the range lets the planner use the primary key
-                       AND p.id BETWEEN %(lo)s AND %(hi)s
+                     WHERE p.is_retail_member
                 ),
                 upd AS (
                     UPDATE res_partner p
@@ -194,7 +200,7 @@ class ResPartner(models.Model):
                 SELECT id, old FROM upd
                 """,
                 stage=self._retail_stage_expression(company, today),
-                ids=list(member_ids),
+                ids=list(dict.fromkeys(member_ids)),
                 lo=min(member_ids),
                 hi=max(member_ids),
                 today=today,

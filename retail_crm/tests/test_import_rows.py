@@ -317,6 +317,86 @@ class TestImportRows(BaseCase):
             mr.read_table(make_csv(rows), "m.csv", max_size=10)
         self.assertEqual(caught.exception.code, "too_large")
 
+    def test_fast_xlsx_reader_same_rows_as_openpyxl(self):
+        """The lxml reader gives the rows openpyxl gives, on every kind of
+        cell; what it does not handle falls back to openpyxl."""
+        import openpyxl
+        from openpyxl.cell.rich_text import CellRichText, TextBlock
+        from openpyxl.cell.text import InlineFont
+
+        def book_bytes(book):
+            out = io.BytesIO()
+            book.save(out)
+            return out.getvalue()
+
+        rich = openpyxl.Workbook()
+        sheet = rich.active
+        sheet.append(HEADER + ["标签", "备注"])
+        sheet.append(
+            [
+                CellRichText("张", TextBlock(InlineFont(b=True), "三")),
+                13800138000,
+                datetime(1990, 1, 2, 8, 30),
+                True,
+                "#N/A",
+                "=1+1",
+            ]
+        )
+        sheet.cell(row=5, column=3, value=date(1985, 12, 31))
+        sheet.cell(row=5, column=1, value="李四  ")
+        sheet.cell(row=5, column=2, value=1.38001e10)
+        sheet.cell(row=7, column=9, value=" x005F_a ")
+        sheet.cell(row=8, column=3, value=45000.5).number_format = "[h]:mm:ss"
+        sheet.cell(row=8, column=4, value=0.25).number_format = "h:mm"
+        sheet.cell(row=8, column=5, value=-1.5e-3)
+        sheet.cell(row=8, column=6, value=False)
+        mac = openpyxl.Workbook()
+        mac.epoch = openpyxl.utils.datetime.MAC_EPOCH
+        mac.active.append(HEADER)
+        mac.active.append(["王五", "13700137000", datetime(2000, 2, 29), "女"])
+        streamed = openpyxl.Workbook(write_only=True)
+        sheet = streamed.create_sheet("会员")
+        sheet.append(HEADER)
+        sheet.append(["赵六", 13600136000.0, "1990年1月2日", None])
+        sheet.append([])
+        sheet.append([None, None, None, "F", "extra"])
+        corpus = {
+            "rich text, types, gaps, times": book_bytes(rich),
+            "1904 dates": book_bytes(mac),
+            "write-only (inline strings, no dimension)": book_bytes(streamed),
+            "hidden sheet and merged title": make_xlsx(
+                [["会员名单", None, None], HEADER, ["张三", "13800138000", None]],
+                hidden_first=[["junk"], ["x"]],
+                merge="A1:C1",
+            ),
+            "plain": make_xlsx([HEADER, ["张三", 13800138000, datetime(1990, 1, 2)]]),
+            "header only": make_xlsx([HEADER]),
+            "empty": make_xlsx([]),
+        }
+        for label, content in corpus.items():
+            with self.subTest(label):
+                fast = mr.fast_xlsx_rows(content)
+                self.assertIsNotNone(fast)
+                expected, title = mr.openpyxl_xlsx_rows(content)
+                self.assertEqual(fast[1], title)
+                self.assertEqual(list(fast[0]), list(expected))
+        # A truncated file: the fast reader fails, openpyxl reports it.
+        with self.assertRaises(Exception):  # noqa: B017 - any error of the zip
+            mr.fast_xlsx_rows(corpus["plain"][:300])
+        with self.assertRaises(mr.ImportFileError) as caught:
+            mr.read_table(corpus["plain"][:300], "m.xlsx")
+        self.assertEqual(caught.exception.code, "corrupted")
+        # Through read_table (fast reader) as through openpyxl
+        table = mr.read_table(corpus["rich text, types, gaps, times"], "m.xlsx")
+        self.assertEqual(table.rows[0][1][:2], ["张三", 13800138000])
+        self.assertEqual([number for number, __ in table.rows], [2, 5, 7, 8])
+
+    def test_empty_row(self):
+        self.assertTrue(mr.empty_row([None, "", " ", "\u3000", "\u200b", False]))
+        for cell in (0, 0.0, "0", "a", " 张", datetime(2000, 1, 1), True, "-"):
+            with self.subTest(cell=cell):
+                self.assertFalse(mr.empty_row([None, cell]))
+
     # Duplicates ----------------------------------------------------------
     def test_file_dedup(self):
         dedup = mr.FileDedup()

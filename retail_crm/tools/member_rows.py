@@ -492,7 +492,14 @@ class FileDedup:
 
 
 def empty_row(raw):
-    return all(clean_text(cell) == "" for cell in raw)
+    for cell in raw:
+        if cell is None or cell is False:
+            continue
+        if not isinstance(cell, str) or cell[:1].isalnum():
+            return False  # numbers, dates, True and text starting with a letter
+        if clean_text(cell) != "":
+            return False
+    return True
 
 
 # ----------------------------------------------------------------------
@@ -575,6 +582,18 @@ def _table(rows, max_rows, sheet, encoding):
 
 
 def _xlsx_rows(content):
+    """Rows of the first visible sheet: the fast reader, else openpyxl."""
+    try:
+        rows = fast_xlsx_rows(content)
+    except Exception:  # noqa: BLE001 - anything unusual: openpyxl decides
+        rows = None
+    if rows is not None:
+        return rows
+    return openpyxl_xlsx_rows(content)
+
+
+def openpyxl_xlsx_rows(content):
+    """Rows of the first visible sheet read by openpyxl (read-only mode)."""
     import openpyxl  # external dependency of the addon
 
     try:
@@ -598,6 +617,211 @@ def _xlsx_rows(content):
             book.close()
 
     return rows(), sheet.title
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_ROW = _SHEET_NS + "row"
+_XLSX_VALUE = _SHEET_NS + "v"
+_XLSX_INLINE = _SHEET_NS + "is"
+_XLSX_TEXT = _SHEET_NS + "t"
+_XLSX_SI = _SHEET_NS + "si"
+_XLSX_DIMENSION = _SHEET_NS + "dimension"
+_XLSX_SHEET_DATA = _SHEET_NS + "sheetData"
+_COLUMN_LETTERS = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def _xml_events(source, **kwargs):
+    """``lxml`` iterparse that resolves no entity and reads no URL."""
+    from lxml import etree  # dependency of Odoo itself
+
+    return etree.iterparse(
+        source, resolve_entities=False, no_network=True, huge_tree=False, **kwargs
+    )
+
+
+def _fast_text(node):
+    """Text of a ``<si>`` or ``<is>`` element, as openpyxl reads it."""
+    children = list(node)
+    if len(children) == 1 and children[0].tag == _XLSX_TEXT and not len(children[0]):
+        return children[0].text or ""
+    # rich text, phonetic runs...: openpyxl's own parsing of the element
+    from openpyxl.cell.text import Text  # noqa: PLC0415
+
+    return Text.from_tree(node).content
+
+
+def fast_xlsx_rows(content):
+    """Rows of the first visible sheet of an .xlsx, as :func:`openpyxl_xlsx_rows`
+    gives them, read with ``lxml`` iterparse (2-3 times faster).
+
+    The workbook parts (sheets, styles, date system) are read with
+    openpyxl's own classes; the sheet's cells and the shared strings, where
+    the time goes, are parsed here. Returns ``None`` (the caller then uses
+    openpyxl) when the workbook has no visible worksheet; raises on anything
+    unexpected (the caller falls back to openpyxl too).
+    """
+    from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415
+    from openpyxl.styles.stylesheet import apply_stylesheet  # noqa: PLC0415
+
+    reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+    archive = reader.archive
+    try:
+        reader.read_manifest()
+        reader.read_workbook()
+        book = reader.wb
+        apply_stylesheet(archive, book)
+        target = title = None
+        for sheet, rel in reader.parser.find_sheets():
+            if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+                continue
+            if sheet.state == "visible":
+                target, title = rel.target, sheet.name
+                break
+        if target is None:
+            return None
+        cells = _FastCells(_fast_shared_strings(reader), book)
+        with archive.open(target) as src:
+            max_col, max_row = _fast_dimensions(src)
+        with archive.open(target) as src:
+            rows = list(_fast_sheet_rows(src, cells, max_col, max_row))
+    finally:
+        archive.close()
+    return iter(rows), title
+
+
+def _fast_shared_strings(reader):
+    from openpyxl.xml.constants import SHARED_STRINGS  # noqa: PLC0415
+
+    strings = []
+    part = reader.package.find(SHARED_STRINGS)
+    if part is not None:
+        with reader.archive.open(part.PartName[1:]) as src:
+            for __, node in _xml_events(src, tag=_XLSX_SI):
+                strings.append(_fast_text(node).replace("x005F_", ""))
+                node.clear()
+    return strings
+
+
+def _fast_dimensions(src):
+    """``(max column, max row)`` of the sheet's dimension, as openpyxl's
+    read-only worksheet uses it (``None`` when absent)."""
+    from openpyxl.utils.cell import range_boundaries  # noqa: PLC0415
+
+    for __, node in _xml_events(src, events=("start",)):
+        if node.tag == _XLSX_DIMENSION:
+            ref = node.get("ref")
+            if ref:
+                __, __, max_col, max_row = range_boundaries(ref)
+                return max_col, max_row
+            break
+        if node.tag == _XLSX_SHEET_DATA:
+            break
+    return None, None
+
+
+class _FastCells:
+    """Values of ``<c>`` elements, as openpyxl's read-only sheets read them."""
+
+    def __init__(self, strings, book):
+        from openpyxl.utils.cell import column_index_from_string  # noqa: PLC0415
+        from openpyxl.utils.datetime import from_excel, from_ISO8601  # noqa: PLC0415
+
+        self.column_index = column_index_from_string
+        self.from_excel = from_excel
+        self.from_iso = from_ISO8601
+        self.strings = strings
+        self.epoch = book.epoch
+        # openpyxl's read-only sheets read durations ([h]:mm) as dates too
+        self.date_styles = book._date_formats
+        self.columns = {}
+
+    def column(self, ref):
+        letters = ref.rstrip("0123456789")
+        column = self.columns.get(letters)
+        if column is None:
+            if not _COLUMN_LETTERS.match(ref):
+                raise ValueError(ref)
+            column = self.columns[letters] = self.column_index(letters)
+        return column
+
+    def value(self, cell):
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            node = cell.find(_XLSX_INLINE)
+            return None if node is None else _fast_text(node)
+        value = cell.findtext(_XLSX_VALUE) or None
+        if value is None or kind in ("str", "e"):
+            return value
+        if kind == "n":
+            if "." in value or "E" in value or "e" in value:
+                value = float(value)
+            else:
+                value = int(value)
+            style = cell.get("s")
+            if (int(style) if style else 0) in self.date_styles:
+                try:
+                    return self.from_excel(value, self.epoch)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return value
+        if kind == "s":
+            return self.strings[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return self.from_iso(value)
+        raise ValueError(kind)
+
+
+def _fast_row_number(row, previous):
+    index = row.get("r")
+    if index is None:
+        return previous + 1
+    try:
+        return int(index)
+    except ValueError:
+        value = float(index)
+        if not value.is_integer():
+            raise
+        return int(value)
+
+
+def _fast_sheet_rows(src, cells, max_col, max_row):
+    """``(row number, values)`` of each row, with openpyxl's padding: rows
+    missing in the XML are empty rows, values are padded to the sheet's
+    width (else to the row's last cell), rows beyond the dimension are cut."""
+    empty = [None] * max_col if max_col is not None else []
+    counter = 1
+    number = 0
+    for __, row in _xml_events(src, tag=_XLSX_ROW):
+        number = _fast_row_number(row, number)
+        if max_row is not None and number > max_row:
+            break
+        while counter < number:
+            yield counter, list(empty)
+            counter += 1
+        if counter > number:
+            row.clear()
+            continue
+        values = []
+        column = 0
+        for cell in row:
+            ref = cell.get("r")
+            column = cells.column(ref) if ref else column + 1
+            values.append((column, cells.value(cell)))
+        row.clear()
+        while row.getprevious() is not None:
+            del row.getparent()[0]
+        if not values and max_col is None:
+            raw = []
+        else:
+            size = max_col or values[-1][0]
+            raw = [None] * size
+            for column, value in values:
+                if 1 <= column <= size:
+                    raw[column - 1] = value
+        yield number, raw
+        counter += 1
 
 
 def _xls_rows(content):

@@ -71,9 +71,12 @@ def normalize_mobile(raw, default_region="CN"):
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise PhoneError("invalid", raw) from exc
-    if not phonenumbers.is_valid_number(number):
+    # number_type() is UNKNOWN exactly when is_valid_number() is false (both
+    # match the number against the patterns of its own region): one pass.
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
         raise PhoneError("invalid", raw)
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if kind not in _MOBILE_TYPES:
         raise PhoneError("not_mobile", raw)
     result = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if len(_NORMALIZED) >= _NORMALIZED_MAX:
