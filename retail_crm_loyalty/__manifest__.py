@@ -40,4 +40,9 @@
         "demo/retail_automation_demo.xml",
         "demo/retail_loyalty_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "retail_crm_loyalty/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -5,7 +5,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..tools.messaging import is_holdout
 from .common import RetailMessagingCommon
@@ -223,3 +223,13 @@ class TestRoiDashboard(RetailMessagingCommon):
                 self.assertEqual(
                     menu.id in Menu.with_user(user)._visible_menu_ids(), visible
                 )
+
+
+@tagged("post_install", "-at_install")
+class TestRoiDashboardTour(HttpCase, RetailMessagingCommon):
+    def test_roi_dashboard_tour(self):
+        self.start_tour(
+            "/odoo/retail-roi-dashboard",
+            "retail_crm_loyalty_roi_dashboard_tour",
+            login="rc_m1",
+        )
