@@ -12,6 +12,9 @@ from ..tools.messaging import MESSAGE_KINDS
 
 
 class RetailMessageMixin(models.AbstractModel):
+    """Shared settings; the models define ``name``, ``body`` and
+    ``holdout_percent`` themselves (their help and limits differ)."""
+
     _name = "retail.message.mixin"
     _description = "Member Message Settings"
 
