@@ -2,11 +2,12 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Benchmark of the nightly selection of the member automations
-(``retail_crm_loyalty``): birthday + churn win-back + repurchase (+ points
-expiry, see SLOT below).
+(``retail_crm_loyalty``): birthday + churn win-back + points expiry +
+repurchase.
 
     python3 benchmarks/bench_loyalty_nightly.py --db rc_auto_bench \
-        [--sample 2000] [--order-share 0.3] [--today 2026-11-23]
+        [--sample 2000] [--order-share 0.3] [--lot-share 0.5] \
+        [--expiry-days 30] [--today 2026-11-23]
 
 Run it on a copy of a member database (``createdb -T rc_tiers_bench
 rc_auto_bench``: 1,000,000 members with statistics and stages, retail_crm
@@ -19,17 +20,26 @@ installed), never on the shared originals.
    entered that stage on a random day of the last 60 days; two product
    categories with a consumption cycle (14 and 30 days) and, for
    ``--order-share`` of the members, one confirmed order of one line of
-   such a product on a random day of the last 45 days.
+   such a product on a random day of the last 45 days; a chain points card
+   for every member (``res.partner._retail_ensure_loyalty_cards``, SQL) and,
+   for ``--lot-share`` of the cards, one earned lot of 100 points (with its
+   ``loyalty.history`` line and balance) earned on a random day of the last
+   400 days, expiring 365 days later (so some are due, some expire soon).
 3. Times one nightly pass of the selection as the cron runs it:
    ``retail.automation._retail_select(company, today)`` of the birthday,
-   win-back and repurchase automations for every member company (set-based
-   SQL, one query each; message delivery excluded). Twice: the first pass
-   may read cold pages.
+   win-back and repurchase automations for every member company, and the
+   points expiry selection: the members whose points expire within
+   ``--expiry-days`` days (``res.partner._retail_points_expiring``, the
+   'expiring soon' notice) and the cards with lots past their expiry date
+   (``loyalty.card._retail_due_sql``, the expiry cron). Set-based SQL, one
+   query each; message delivery and the expiry writes excluded. Twice: the
+   first pass may read cold pages.
 4. Times the per-record ORM way on a random sample of members (read the
    member, test the birthday with tools/messaging.py, the stage and stage
    date, search the member's order lines of categories with a cycle and
-   their dates, search the existing touches), by batches of 1000 with the
-   cache cleared; extrapolates it to all the members.
+   their dates, search the existing touches, search the member's open lots
+   and test their expiry dates), by batches of 1000 with the cache cleared;
+   extrapolates it to all the members.
 5. Checks that both ways select the same members of the sample.
 6. Prints the figures, the ratio and the target (<= 120 s) with PASS/FAIL.
 
@@ -53,7 +63,10 @@ MARKER_KEY = "retail_crm_loyalty.bench_nightly.dataset"
 ORDER_PREFIX = "NBENCH"
 TARGET_SECONDS = 120.0
 ORM_BATCH = 1000
-KINDS = ("birthday", "winback", "repurchase")
+KINDS = ("birthday", "winback", "expiry", "repurchase")
+# the kinds selected by a retail.automation (expiry: by the points lots)
+AUTOMATION_KINDS = ("birthday", "winback", "repurchase")
+LOT_LABEL = "Bench nightly points"
 
 
 def say(message=""):
@@ -182,7 +195,11 @@ class Bench:
         return products
 
     def ensure_data(self):
-        wanted = {"order_share": self.args.order_share, "version": 1}
+        wanted = {
+            "order_share": self.args.order_share,
+            "lot_share": self.args.lot_share,
+            "version": 2,
+        }
         with self.env() as env:
             cr = env.cr
             products = self.products(env)
@@ -245,12 +262,78 @@ class Bench:
                     """,
                     {"products": products.ids, "like": ORDER_PREFIX + "%"},
                 )
+            with phase(self.timings, "generate chain cards and points lots"):
+                self.points_lots(env)
             cr.execute(
                 "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s)"
                 " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                 [MARKER_KEY, json.dumps(wanted)],
             )
-        self.vacuum("res_partner", "sale_order", "sale_order_line", "retail_touch")
+        self.vacuum(
+            "res_partner",
+            "sale_order",
+            "sale_order_line",
+            "retail_touch",
+            "loyalty_card",
+            "loyalty_history",
+            "retail_loyalty_lot",
+        )
+
+    def points_lots(self, env):
+        """A chain card per member; one earned lot of 100 points on
+        ``--lot-share`` of them (history line and balance kept in step, so
+        the balances reconcile); the lots of a previous run removed first."""
+        cr = env.cr
+        env["res.partner"]._retail_ensure_loyalty_cards()
+        env.flush_all()
+        cr.execute(
+            """
+            DELETE FROM retail_loyalty_lot WHERE history_id IN (
+                SELECT id FROM loyalty_history WHERE description = %(label)s);
+            WITH old AS (
+                DELETE FROM loyalty_history WHERE description = %(label)s
+                RETURNING card_id, issued
+            )
+            UPDATE loyalty_card c SET points = c.points - o.issued
+              FROM (SELECT card_id, sum(issued) AS issued FROM old
+                     GROUP BY card_id) o
+             WHERE c.id = o.card_id
+            """,
+            {"label": LOT_LABEL},
+        )
+        cr.execute(
+            """
+            WITH h AS (
+                INSERT INTO loyalty_history
+                       (card_id, description, issued, used, create_uid,
+                        create_date, write_uid, write_date)
+                SELECT c.id, %(label)s, 100, 0, 1, now(), 1, now()
+                  FROM loyalty_card c
+                  JOIN loyalty_program pr ON pr.id = c.program_id
+                 WHERE pr.retail_chain_program AND c.active
+                   AND c.partner_id IS NOT NULL AND random() < %(share)s
+                RETURNING id, card_id
+            ),
+            lots AS (
+                INSERT INTO retail_loyalty_lot
+                       (card_id, partner_id, program_id, company_id, history_id,
+                        earned_date, expiry_date, points, remaining,
+                        expired_points, create_uid, create_date, write_uid,
+                        write_date)
+                SELECT e.card_id, e.partner_id, e.program_id, e.company_id,
+                       e.history_id, e.earned, e.earned + 365, 100, 100, 0,
+                       1, now(), 1, now()
+                  FROM (SELECT h.card_id, h.id AS history_id, c.partner_id,
+                               c.program_id, c.company_id,
+                               CURRENT_DATE - (random() * 400)::int AS earned
+                          FROM h JOIN loyalty_card c ON c.id = h.card_id) e
+            )
+            UPDATE loyalty_card c SET points = c.points + 100
+              FROM h WHERE c.id = h.card_id
+            """,
+            {"label": LOT_LABEL, "share": self.args.lot_share},
+        )
+        say(f"   {cr.rowcount:,} cards given a lot of 100 points")
 
     # ------------------------------------------------------------------
     # The two ways
@@ -258,19 +341,31 @@ class Bench:
     def automations(self, env):
         return {
             kind: env.ref(f"retail_crm_loyalty.retail_automation_{kind}")
-            for kind in KINDS
+            for kind in AUTOMATION_KINDS
         }
 
     def sql_pass(self, env, today):
         """{kind: set of member ids} selected by the nightly SQL selection."""
         selected = defaultdict(set)
         automations = self.automations(env)
-        for company in env["res.partner"]._retail_member_companies():
+        Partner = env["res.partner"].with_context(retail_today=today)
+        Card = env["loyalty.card"]
+        for company in Partner._retail_member_companies():
             for kind, automation in automations.items():
                 for row in automation._retail_select(company, today):
                     selected[kind].add(row[0])
-            # SLOT points expiry: add the selection of the "loyalty" part
-            # (expiring points of the members) here when it exists on main.
+            # points expiry: the 'expiring soon' notice and the expiry cron
+            selected["expiry"].update(
+                Partner._retail_points_expiring(self.args.expiry_days, company)
+            )
+            env.cr.execute(
+                self.odoo.tools.SQL(
+                    "SELECT DISTINCT partner_id FROM loyalty_card"
+                    " WHERE partner_id IS NOT NULL AND id IN (%s)",
+                    Card._retail_due_sql(company, today, 0, None),
+                )
+            )
+            selected["expiry"].update(row[0] for row in env.cr.fetchall())
         return selected
 
     def orm_way(self, env, member_ids, today):
@@ -284,6 +379,8 @@ class Bench:
         Touch = env["retail.touch"]
         Line = env["sale.order.line"]
         Partner = env["res.partner"]
+        Lot = env["retail.loyalty.lot"]
+        soon = today + timedelta(days=self.args.expiry_days)
         selected = defaultdict(set)
         for start in range(0, len(member_ids), ORM_BATCH):
             env.invalidate_all()
@@ -318,6 +415,18 @@ class Bench:
                     )
                 ):
                     selected["winback"].add(member.id)
+                # points expiry: lots due (past expiry) or expiring soon
+                for lot in Lot.search(
+                    [
+                        ("partner_id", "=", member.id),
+                        ("company_id", "=", member.company_id.id),
+                        ("remaining", ">", 0),
+                        ("program_id.retail_chain_program", "=", True),
+                    ]
+                ):
+                    if lot.expiry_date and lot.expiry_date <= soon:
+                        selected["expiry"].add(member.id)
+                        break
                 # repurchase
                 auto = automations["repurchase"]
                 last = {}
@@ -387,7 +496,6 @@ class Bench:
             "Selected members (whole base): "
             + ", ".join(f"{kind} {len(selected[kind]):,}" for kind in KINDS)
         )
-        say("Points expiry: SLOT (the loyalty part's selection is not on main yet)")
         say(f"Check on the sample (SQL = ORM): {mismatch}")
         say()
         say(f"{'':38}{'seconds':>12}")
@@ -409,6 +517,18 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--order-share", type=float, default=0.3)
+    parser.add_argument(
+        "--lot-share",
+        type=float,
+        default=0.5,
+        help="share of the cards given one earned lot of points",
+    )
+    parser.add_argument(
+        "--expiry-days",
+        type=int,
+        default=30,
+        help="points expiring within this many days are selected",
+    )
     parser.add_argument("--today", help="YYYY-MM-DD (default: today)")
     parser.add_argument("--http-port", type=int, default=8172)
     args = parser.parse_args()

@@ -14,6 +14,7 @@
         "retail_crm",
         "loyalty",
         "sale_loyalty",
+        "board",
     ],
     "data": [
         "security/ir.model.access.csv",
@@ -24,9 +25,12 @@
         "views/retail_touch_views.xml",
         "views/retail_automation_views.xml",
         "views/product_category_views.xml",
+        "views/retail_campaign_views.xml",
         "views/retail_campaign_report_views.xml",
+        "views/retail_roi_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "security/retail_loyalty_rules.xml",
+        "security/retail_campaign_rules.xml",
         "data/retail_loyalty_data.xml",
         "data/retail_ewallet_data.xml",
         "views/retail_loyalty_views.xml",
@@ -36,4 +40,9 @@
         "demo/retail_automation_demo.xml",
         "demo/retail_loyalty_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "retail_crm_loyalty/static/tests/tours/*.js",
+        ],
+    },
 }

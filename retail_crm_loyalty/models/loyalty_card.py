@@ -18,6 +18,14 @@ class LoyaltyCard(models.Model):
     retail_lot_ids = fields.One2many(
         "retail.loyalty.lot", "card_id", string="Earned Lots", readonly=True
     )
+    retail_campaign_id = fields.Many2one(
+        "retail.campaign",
+        string="Campaign",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The campaign that issued this coupon.",
+    )
 
     def _retail_lock(self):
         """Lock the rows of these cards until the end of the transaction.
@@ -150,6 +158,80 @@ class LoyaltyCard(models.Model):
             card.with_context(loyalty_no_mail=True).points = card.points - line.issued
         # the lots follow the unlink (loyalty.history.unlink)
         lines.unlink()
+
+    def _retail_merge_into(self, target):
+        """Move the points and earned lots of these cards onto ``target``
+        (member merge) and archive them.
+
+        Both sides are locked; the lots keep their earning and expiry dates
+        (so FIFO and expiry go on unchanged on ``target``); one history line
+        per moved card on each side (written in SQL: the lots move as they
+        are, no lot is opened or consumed), so every card's balance still
+        equals the sum of its history.
+        """
+        target.ensure_one()
+        sources = self - target
+        if not sources:
+            return
+        (sources | target)._retail_lock()
+        self.env.flush_all()
+        cr = self.env.cr
+        for source in sources.sorted("id"):
+            moved = source.points
+            cr.execute(
+                SQL(
+                    "UPDATE retail_loyalty_lot SET card_id = %s, partner_id = %s"
+                    " WHERE card_id = %s",
+                    target.id,
+                    target.partner_id.id,
+                    source.id,
+                )
+            )
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO loyalty_history
+                        (card_id, description, issued, used, retail_kind,
+                         create_uid, create_date, write_uid, write_date)
+                    VALUES (%(source)s, %(outward)s, 0, %(moved)s, 'merge',
+                            %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                            now() AT TIME ZONE 'UTC'),
+                           (%(target)s, %(inward)s, %(moved)s, 0, 'merge',
+                            %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
+                            now() AT TIME ZONE 'UTC')
+                    """,
+                    source=source.id,
+                    target=target.id,
+                    moved=moved,
+                    outward=self.env._(
+                        "Member merge: %(points)s points moved to card %(code)s",
+                        points=moved,
+                        code=target.code,
+                    ),
+                    inward=self.env._(
+                        "Member merge: %(points)s points moved from card %(code)s",
+                        points=moved,
+                        code=source.code,
+                    ),
+                    uid=self.env.uid,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE loyalty_card SET points = points + %s WHERE id = %s",
+                    moved,
+                    target.id,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE loyalty_card SET points = 0, active = FALSE WHERE id = %s",
+                    source.id,
+                )
+            )
+        self.invalidate_model(["points", "active", "history_ids", "retail_lot_ids"])
+        self.env["loyalty.history"].invalidate_model()
+        self.env["retail.loyalty.lot"].invalidate_model(["card_id", "partner_id"])
 
     # ------------------------------------------------------------------
     # Expiry

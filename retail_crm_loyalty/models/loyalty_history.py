@@ -16,6 +16,7 @@ class LoyaltyHistory(models.Model):
             ("expiry", "Expiry"),
             ("referral", "Referral Reward"),
             ("redeem", "Redemption"),
+            ("merge", "Member Merge"),
         ],
         readonly=True,
         index=True,

@@ -14,18 +14,16 @@ interrupted and restarted, sends nothing and issues no coupon twice.
 import calendar
 import logging
 import threading
-from collections import defaultdict
 from datetime import timedelta
 
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.messaging import (
     AUTOMATIONS,
-    MESSAGE_KINDS,
     birthday_target,
     hour_to_time,
 )
@@ -46,6 +44,7 @@ EXTRA_PLACEHOLDERS = {
 class RetailAutomation(models.Model):
     _name = "retail.automation"
     _description = "Member Automation"
+    _inherit = ["retail.message.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -56,22 +55,6 @@ class RetailAutomation(models.Model):
     enabled = fields.Boolean(
         help="Switch the automation on or off (its history stays)."
     )
-    message_kind = fields.Selection(
-        MESSAGE_KINDS,
-        required=True,
-        default="marketing",
-        help="Marketing needs the member's consent and counts in the contact "
-        "cap and quiet hours; service messages do not.",
-    )
-    channel_sequence = fields.Char(
-        string="Channels",
-        required=True,
-        default="sms,email",
-        help="Channel codes in order of preference, separated by commas "
-        "(email, sms, and the channels of installed addons): the first where "
-        "the member has an address is used.",
-    )
-    subject = fields.Char(translate=True)
     body = fields.Text(
         string="Message",
         translate=True,
@@ -97,12 +80,6 @@ class RetailAutomation(models.Model):
         help="Share of the eligible members deliberately not contacted, to "
         "measure the uplift.",
     )
-    coupon_program_id = fields.Many2one(
-        "loyalty.program",
-        domain="[('program_type', '=', 'coupons')]",
-        help="One coupon of this program is issued to each contacted member.",
-    )
-    coupon_validity_days = fields.Integer(string="Coupon Valid (days)", default=30)
     tag_id = fields.Many2one(
         "res.partner.category",
         help="Tag added to the selected members (e.g. churn risk).",
@@ -133,12 +110,6 @@ class RetailAutomation(models.Model):
     # ------------------------------------------------------------------
     # Validation (at save time)
     # ------------------------------------------------------------------
-    def _retail_channels(self):
-        self.ensure_one()
-        return [
-            c.strip() for c in (self.channel_sequence or "").split(",") if c.strip()
-        ]
-
     @api.constrains(
         "subject",
         "body",
@@ -150,7 +121,6 @@ class RetailAutomation(models.Model):
         "coupon_program_id",
     )
     def _check_retail_automation(self):
-        Touch = self.env["retail.touch"]
         for record in self:
             if record.days < 0 or record.coupon_validity_days < 0:
                 raise ValidationError(
@@ -174,28 +144,7 @@ class RetailAutomation(models.Model):
                         name=record.name,
                     )
                 )
-            if (
-                record.coupon_program_id
-                and record.coupon_program_id.program_type != "coupons"
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(name)s: the coupon program must be of type Coupons.",
-                        name=record.name,
-                    )
-                )
-            try:
-                Touch._retail_check_channels(record._retail_channels())
-                Touch._retail_check_template(
-                    [record.subject, record.body],
-                    EXTRA_PLACEHOLDERS.get(record.automation, ()),
-                )
-            except UserError as err:
-                raise ValidationError(
-                    self.env._(
-                        "%(name)s: %(error)s", name=record.name, error=err.args[0]
-                    )
-                ) from err
+            record._retail_check_message(EXTRA_PLACEHOLDERS.get(record.automation, ()))
 
     # ------------------------------------------------------------------
     # Selection (set-based, one query per automation and company)
@@ -341,33 +290,14 @@ class RetailAutomation(models.Model):
     def _retail_send_rows(self, rows):
         """Send to the selected ``rows`` (one batch); returns the touches."""
         self.ensure_one()
-        Touch = self.env["retail.touch"].sudo()
-        touches = Touch.browse()
         if not rows:
-            return touches
+            return self.env["retail.touch"].sudo().browse()
         keys = {pid: key for pid, key, _values in rows}
         values = {pid: dict(vals or {}) for pid, _key, vals in rows}
         partners = self.env["res.partner"].sudo().browse(list(keys))
-        by_lang = defaultdict(list)
-        for partner in partners:
-            by_lang[partner.lang or "en_US"].append(partner.id)
-        for lang, ids in by_lang.items():
-            record = self.with_context(lang=lang)
-            touches |= Touch._retail_send(
-                partners.browse(ids),
-                self.automation,
-                self.message_kind,
-                self._retail_channels(),
-                record.subject or "",
-                record.body or "",
-                values_by_partner={pid: values[pid] for pid in ids},
-                period_key={pid: keys[pid] for pid in ids},
-                coupon_program=self.coupon_program_id,
-                coupon_validity_days=self.coupon_validity_days,
-                holdout_percent=self.holdout_percent,
-                res_model=self._name,
-                res_id=self.id,
-            )
+        touches = self._retail_send_by_lang(
+            partners, self.automation, keys, values_by_partner=values
+        )
         self._retail_after_send(partners, touches)
         return touches
 

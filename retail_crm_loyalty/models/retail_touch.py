@@ -104,6 +104,13 @@ class RetailTouch(models.Model):
     subject = fields.Char(readonly=True)
     body = fields.Text(readonly=True)
     coupon_id = fields.Many2one("loyalty.card", readonly=True, index="btree_not_null")
+    campaign_id = fields.Many2one(
+        "retail.campaign",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The campaign that contacted (or held out) the member.",
+    )
     res_model = fields.Char(string="Origin Model", readonly=True)
     res_id = fields.Many2oneReference(
         string="Origin", model_field="res_model", readonly=True
@@ -249,6 +256,7 @@ class RetailTouch(models.Model):
         holdout_percent=0.0,
         res_model=None,
         res_id=None,
+        campaign=None,
     ):
         """Contact ``partners`` for ``automation``; returns the new touches.
 
@@ -268,7 +276,9 @@ class RetailTouch(models.Model):
           which one card is issued per contacted member (valid
           ``coupon_validity_days`` days, 0: no end);
         - ``holdout_percent``: share of the members (marketing only) kept as
-          control group: logged ``holdout``, never contacted.
+          control group: logged ``holdout``, never contacted;
+        - ``campaign``: the ``retail.campaign`` the touches and the coupons
+          issued belong to (ROI per campaign).
         """
         values_by_partner = values_by_partner or {}
         extra = set()
@@ -306,14 +316,16 @@ class RetailTouch(models.Model):
             ]
             coupons.update(
                 self._retail_issue_coupons(
-                    coupon_program, missing, coupon_validity_days, now
+                    coupon_program, missing, coupon_validity_days, now, campaign
                 )
             )
         insert_rows = self._retail_render_rows(
             ids, info, rows, keys, coupons, subject, body_template, values_by_partner
         )
         touches = self.browse(
-            self._retail_insert(insert_rows, automation, kind, now, res_model, res_id)
+            self._retail_insert(
+                insert_rows, automation, kind, now, res_model, res_id, campaign
+            )
         )
         # a concurrent run inserted some of them first: drop our coupons
         orphans = (
@@ -477,7 +489,9 @@ class RetailTouch(models.Model):
         return holdout
 
     @api.model
-    def _retail_issue_coupons(self, program, partner_ids, validity_days, now):
+    def _retail_issue_coupons(
+        self, program, partner_ids, validity_days, now, campaign=None
+    ):
         """One card of the coupon ``program`` per partner: {partner id: card id}."""
         if not partner_ids:
             return {}
@@ -497,6 +511,7 @@ class RetailTouch(models.Model):
                         "partner_id": pid,
                         "points": 1,
                         "expiration_date": expiry,
+                        "retail_campaign_id": campaign.id if campaign else False,
                     }
                     for pid in partner_ids
                 ]
@@ -505,7 +520,9 @@ class RetailTouch(models.Model):
         return dict(zip(partner_ids, cards.ids, strict=True))
 
     @api.model
-    def _retail_insert(self, rows, automation, kind, now, res_model, res_id):
+    def _retail_insert(
+        self, rows, automation, kind, now, res_model, res_id, campaign=None
+    ):
         """Insert the touches at once; rows of a period already touched are
         skipped (unique key). Returns the new ids."""
         if not rows:
@@ -517,10 +534,10 @@ class RetailTouch(models.Model):
                 INSERT INTO retail_touch
                        (partner_id, company_id, store_id, channel, state, reason,
                         scheduled_date, period_key, subject, body, coupon_id,
-                        automation, kind, date, res_model, res_id,
+                        automation, kind, date, res_model, res_id, campaign_id,
                         create_uid, create_date, write_uid, write_date)
                 SELECT r.*, %(automation)s, %(kind)s, %(now)s, %(res_model)s,
-                       %(res_id)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                       %(res_id)s, %(campaign)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM unnest(%(pid)s::int[], %(company)s::int[], %(store)s::int[],
                               %(channel)s::varchar[], %(state)s::varchar[],
                               %(reason)s::varchar[], %(scheduled)s::timestamp[],
@@ -546,6 +563,7 @@ class RetailTouch(models.Model):
                 now=now,
                 res_model=res_model,
                 res_id=res_id or None,
+                campaign=campaign.id if campaign else None,
                 uid=self.env.uid,
             )
         )

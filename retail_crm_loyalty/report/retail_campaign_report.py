@@ -8,9 +8,9 @@ any grouping: e.g. the redemption rate is the average, over the touches
 with a coupon, of 100 when the coupon was used on a confirmed order.
 
 The uplift of a contacted member's row is its conversion (0/100) minus the
-conversion rate of the holdout group of the same automation, store and
-month; averaged over a group it is the contacted minus the holdout
-conversion rate (exact per automation, store and month).
+conversion rate of the holdout group of the same automation (or campaign),
+store and month; averaged over a group it is the contacted minus the
+holdout conversion rate (exact per automation or campaign, store and month).
 """
 
 from odoo import fields, models, tools
@@ -34,6 +34,7 @@ class RetailCampaignReport(models.Model):
     automation = fields.Selection(
         AUTOMATIONS, string="Automation / Campaign", readonly=True
     )
+    campaign_id = fields.Many2one("retail.campaign", readonly=True)
     channel = fields.Selection(CHANNELS, readonly=True)
     kind = fields.Selection(MESSAGE_KINDS, readonly=True)
     state = fields.Selection(
@@ -96,7 +97,8 @@ class RetailCampaignReport(models.Model):
             ),
             base AS (
                 SELECT t.id, t.date::date AS date, t.partner_id, t.company_id,
-                       t.store_id, t.automation, t.channel, t.kind, t.state,
+                       t.store_id, t.automation, t.campaign_id, t.channel,
+                       t.kind, t.state,
                        t.coupon_id, cu.coupon_id IS NOT NULL AS redeemed,
                        COALESCE(cu.revenue, 0) AS revenue,
                        t.converted_date IS NOT NULL AS converted
@@ -104,7 +106,8 @@ class RetailCampaignReport(models.Model):
              LEFT JOIN coupon_use cu ON cu.coupon_id = t.coupon_id
             )
             SELECT b.id, b.date, b.partner_id, b.company_id, c.currency_id,
-                   b.store_id, b.automation, b.channel, b.kind, b.state,
+                   b.store_id, b.automation, b.campaign_id, b.channel,
+                   b.kind, b.state,
                    1 AS targeted_count,
                    CASE WHEN b.state = 'holdout' THEN 1 ELSE 0 END AS holdout_count,
                    CASE WHEN b.state = 'sent' THEN 1 ELSE 0 END AS sent_count,
@@ -127,7 +130,8 @@ class RetailCampaignReport(models.Model):
                              - COALESCE(avg(CASE WHEN b.state = 'holdout'
                                    THEN CASE WHEN b.converted THEN 100.0
                                              ELSE 0.0 END END)
-                                   OVER (PARTITION BY b.automation, b.store_id,
+                                   OVER (PARTITION BY b.automation, b.campaign_id,
+                                         b.store_id,
                                          date_trunc('month', b.date)), 0)
                    END AS uplift
               FROM base b

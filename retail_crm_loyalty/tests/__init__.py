@@ -2,11 +2,13 @@ from . import test_messaging_tools
 from . import test_messaging
 from . import test_automation
 from . import test_campaign_report
+from . import test_campaign
 from . import test_optout
 from . import test_loyalty_rules
 from . import test_points
 from . import test_expiry
 from . import test_concurrency
+from . import test_merge
 from . import test_referral
 from . import test_ewallet
 from . import test_access

@@ -87,3 +87,60 @@ class TestRetailRedeemConcurrency(TransactionCase):
                 self._redeem(cr_b, 80, "B")
             cr_b.rollback()
         self.assertEqual(self._balance(), 20)
+
+    def _wizard(self, new_balance, label):
+        """The wizard as the user opens it (its own committed transaction)."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            return (
+                env["loyalty.card.update.balance"]
+                .create(
+                    {
+                        "card_id": self.card_id,
+                        "new_balance": new_balance,
+                        "description": label,
+                    }
+                )
+                .id
+            )
+
+    def _update_balance(self, cr, wizard_id):
+        env = api.Environment(cr, api.SUPERUSER_ID, {})
+        wizard = env["loyalty.card.update.balance"].browse(wizard_id)
+        return wizard.action_update_card_point()
+
+    def _history_balance(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COALESCE(sum(issued - used), 0) FROM loyalty_history"
+                " WHERE card_id = %s",
+                [self.card_id],
+            )
+            return cr.fetchone()[0]
+
+    def test_update_balance_during_redemption(self):
+        """A redeems 80, not committed yet. The "Update balance" wizard in B
+        does not wait for A's lock: clear error, nothing written. Once A
+        committed, the wizard sets the balance from the current 20 points
+        (history +30), so balance and history reconcile."""
+        wizard_id = self._wizard(50, "Gift")
+        with self.registry.cursor() as cr_a:
+            self._redeem(cr_a, 80, "A")
+            with self.registry.cursor() as cr_b:
+                with self.assertRaises(UserError) as cm:
+                    self._update_balance(cr_b, wizard_id)
+                self.assertIn("being used by another operation", str(cm.exception))
+                cr_b.rollback()
+            cr_a.commit()
+        self.assertEqual(self._balance(), 20)
+        with self.registry.cursor() as cr_b:
+            self._update_balance(cr_b, wizard_id)
+        self.assertEqual(self._balance(), 50)
+        # the card was created with 100 points and no history line
+        self.assertEqual(self._history_balance(), 50 - 100)
+        wizard_id = self._wizard(-5, "Wrong")
+        with self.registry.cursor() as cr_b:
+            with self.assertRaises(UserError) as cm:
+                self._update_balance(cr_b, wizard_id)
+            self.assertIn("cannot be below zero", str(cm.exception))
+        self.assertEqual(self._balance(), 50)

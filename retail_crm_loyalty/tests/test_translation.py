@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The referral errors members and staff see are translated (zh_CN)."""
 
-from odoo.exceptions import UserError
+from datetime import timedelta
+
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RetailLoyaltyCommon
@@ -35,3 +37,17 @@ class TestLoyaltyTranslation(RetailLoyaltyCommon):
             .fields_get(["points_multiplier"], ["string"])
         )
         self.assertEqual(fields["points_multiplier"]["string"], "积分倍率")
+
+    def test_campaign_error_in_chinese(self):
+        today = self.Partner._retail_today(self.company)
+        Campaign = self.env["retail.campaign"].with_context(lang="zh_CN")
+        with self.assertRaises(ValidationError) as caught:
+            Campaign.create(
+                {
+                    "name": "Bad dates",
+                    "company_id": self.company.id,
+                    "date_start": today,
+                    "date_end": today - timedelta(days=1),
+                }
+            )
+        self.assertIn("结束日期不能早于开始日期", str(caught.exception))
