@@ -35,10 +35,14 @@
    ``--misses`` valid mobiles of no member. Target: p95 <= 50 ms, every
    member found (the right one), no result for a miss.
 4. ``pos.order.sync_from_ui`` of ``--orders`` paid orders of members, one per
-   call, as the cashier. The time spent in this addon's code (statistics and
-   tier refresh, offline registration check, members sent back to the till)
-   is measured by timing wrappers around its methods (their behaviour is
-   unchanged); Odoo's own cost is the rest. Target: with / without <= 1.15x.
+   call, as the cashier: a first purchase of each member (stage change and
+   first-purchase follow-up), then a second order of the same members (a
+   returning customer). The time spent in this addon's code (statistics,
+   stage and tier refresh, offline registration check, members sent back to
+   the till) is measured by timing wrappers around its methods (their
+   behaviour is unchanged; Odoo's pending writes are flushed before the
+   clock starts); Odoo's own cost is the rest. Target: with / without
+   <= 1.15x over all the orders.
 5. ``--explain``: EXPLAIN (ANALYZE, BUFFERS) of the lookup and the store
    preload queries in the big database.
 
@@ -719,8 +723,7 @@ class Bench:
                 [ctx["company"].id, self.args.orders + 1],
             )
             members = [row[0] for row in env.cr.fetchall()]
-            orders = [self.order_data(ctx, product, member) for member in members]
-            warmup = orders.pop()
+            warmup = self.order_data(ctx, product, members.pop())
             PosOrder = env["pos.order"].with_user(ctx["cashier"])
             for cls, name in wrapped:
                 originals[(cls, name)] = getattr(cls, name)
@@ -732,32 +735,44 @@ class Bench:
             )
             level = followup.level
             followup.setLevel(logging.ERROR)
+            rounds = {}
             try:
                 PosOrder.sync_from_ui([warmup])
-                spent[0] = 0.0
-                meter = CpuMeter(env.cr)
-                start = time.perf_counter()
-                for order in orders:
-                    PosOrder.sync_from_ui([order])
-                total = time.perf_counter() - start
-                cpu = meter.stop() or 0.0
+                # first purchase of each member (stage change, first-purchase
+                # follow-up), then a second order of the same members (a
+                # returning customer: statistics and tier only)
+                for label in ("first", "returning"):
+                    batch = [
+                        self.order_data(ctx, product, member) for member in members
+                    ]
+                    spent[0] = 0.0
+                    meter = CpuMeter(env.cr)
+                    start = time.perf_counter()
+                    for order in batch:
+                        PosOrder.sync_from_ui([order])
+                    total = time.perf_counter() - start
+                    rounds[label] = {
+                        "orders": len(batch),
+                        "total": total,
+                        "ours": spent[0],
+                        "stock": total - spent[0],
+                        "cpu": meter.stop() or 0.0,
+                    }
             finally:
                 followup.setLevel(level)
                 for (cls, name), func in originals.items():
                     setattr(cls, name, func)
-        ours = spent[0]
-        stock = total - ours
-        self.results["sync"] = {
-            "orders": len(orders),
-            "total": total,
-            "ours": ours,
-            "stock": stock,
-            "cpu": cpu,
+        rounds["all"] = {
+            key: sum(r[key] for r in rounds.values())
+            for key in ("orders", "total", "ours", "stock", "cpu")
         }
-        say(
-            f"   {len(orders)} orders: {total:.2f} s in all, {ours:.2f} s in "
-            f"{ADDON}, Odoo's own {stock:.2f} s (CPU {cpu:.2f} s in all)"
-        )
+        self.results["sync"] = rounds
+        for label, r in rounds.items():
+            say(
+                f"   {label}: {r['orders']} orders, {r['total']:.2f} s in all, "
+                f"{r['ours']:.2f} s in {ADDON}, Odoo's own {r['stock']:.2f} s "
+                f"(CPU {r['cpu']:.2f} s in all)"
+            )
 
     def order_data(self, ctx, product, partner_id):
         Command = self.odoo.Command
@@ -848,15 +863,21 @@ class Bench:
         label = "p95 <= 50 ms, every result right"
         say(f"  {label:50} {'PASS' if passed else 'FAIL':>6}")
         sync = res["sync"]
-        ratio = sync["total"] / sync["stock"] if sync["stock"] else 0
+        for label, text in (
+            ("first", "first purchases"),
+            ("returning", "returning members"),
+            ("all", "all"),
+        ):
+            r = sync[label]
+            ratio = r["total"] / r["stock"] if r["stock"] else 0
+            say(
+                f"sync_from_ui, {text} ({r['orders']} orders): {r['total']:.2f} s "
+                f"with {ADDON}, {r['stock']:.2f} s without: {ratio:.3f}x "
+                f"(CPU {r['cpu']:.2f} s in all)"
+            )
         passed = ratio <= TARGET_SYNC_RATIO
         ok &= passed
-        say(
-            f"sync_from_ui ({sync['orders']} orders): {sync['total']:.2f} s with "
-            f"{ADDON}, {sync['stock']:.2f} s without: {ratio:.3f}x "
-            f"(CPU {sync['cpu']:.2f} s in all)"
-        )
-        say(f"  {'<= 1.15x':50} {'PASS' if passed else 'FAIL':>6}")
+        say(f"  {'<= 1.15x (all orders)':50} {'PASS' if passed else 'FAIL':>6}")
         say("=" * 78)
         return 0 if ok else 1
 
