@@ -37,29 +37,71 @@ class PosConfig(models.Model):
                 missing if config.use_pricelist else (tiers.pricelist_id)
             )
 
+    def init(self):
+        res = super().init()
+        # Store preload: the most recent buyers first, read in this order
+        # (retail.member.stats belongs to retail_crm; the POS needs it).
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS retail_member_stats_retail_pos_recent_idx
+                ON retail_member_stats (last_purchase_date DESC, partner_id DESC)
+             WHERE last_purchase_date IS NOT NULL
+            """
+        )
+        return res
+
     def get_limited_partners_loading(self):
         """With a store: the store's members who bought most recently.
 
         Odoo's own query sorts every partner of the company by its number of
         POS orders; at a million members that is a full scan per session.
-        Here only the store's members are read (index on the home store),
-        with their last purchase from ``retail_member_stats``, and at most
-        the partner load limit of them is returned.
+        Here the buyers are read from the most recent purchase backwards
+        (retail_member_stats_retail_pos_recent_idx) until the partner load
+        limit of the store's members is reached; a store with fewer buyers
+        is completed with its other members, most recent first. The order is
+        that of a sort of the store's members by last purchase (nulls last),
+        then id, both descending, without reading every member of the store.
         """
         if not self.retail_store_id:
             return super().get_limited_partners_loading()
-        self.env["res.partner"].flush_model()
-        self.env["retail.member.stats"].flush_model()
-        return self.env.execute_query(
+        self.env["res.partner"].flush_model(
+            ["retail_store_id", "is_retail_member", "active"]
+        )
+        self.env["retail.member.stats"].flush_model(
+            ["partner_id", "last_purchase_date"]
+        )
+        limit = self._get_limited_partner_count()
+        store_id = self.retail_store_id.id
+        rows = self.env.execute_query(
             SQL(
                 """
-                SELECT p.id FROM res_partner p
-                  LEFT JOIN retail_member_stats s ON s.partner_id = p.id
-                 WHERE p.retail_store_id = %s AND p.is_retail_member AND p.active
-                 ORDER BY s.last_purchase_date DESC NULLS LAST, p.id DESC
+                SELECT s.partner_id FROM retail_member_stats s
+                  JOIN res_partner p ON p.id = s.partner_id
+                 WHERE s.last_purchase_date IS NOT NULL
+                   AND p.retail_store_id = %s AND p.is_retail_member AND p.active
+                 ORDER BY s.last_purchase_date DESC, s.partner_id DESC
                  LIMIT %s
                 """,
-                self.retail_store_id.id,
-                self._get_limited_partner_count(),
+                store_id,
+                limit,
             )
         )
+        if len(rows) < limit:
+            rows += self.env.execute_query(
+                SQL(
+                    """
+                    SELECT p.id FROM res_partner p
+                     WHERE p.retail_store_id = %s AND p.is_retail_member
+                       AND p.active
+                       AND NOT EXISTS (
+                           SELECT FROM retail_member_stats s
+                            WHERE s.partner_id = p.id
+                              AND s.last_purchase_date IS NOT NULL)
+                     ORDER BY p.id DESC
+                     LIMIT %s
+                    """,
+                    store_id,
+                    limit - len(rows),
+                )
+            )
+        return rows

@@ -134,15 +134,21 @@ class ResPartner(models.Model):
         """
         if not ids:
             return []
-        members = (
-            self.sudo()
-            .with_company(config.company_id)
-            .browse(ids)
-            .exists()
-            .filtered(
-                lambda p: p.is_retail_member and p.company_id == config.company_id
+        Partner = self.sudo().with_company(config.company_id)
+        # one query (this runs after every synced order), in the order of ids
+        found = set(
+            Partner.with_context(active_test=False)
+            .search(
+                [
+                    ("id", "in", ids),
+                    ("is_retail_member", "=", True),
+                    ("company_id", "=", config.company_id.id),
+                ],
+                order="id",
             )
+            .ids
         )
+        members = Partner.browse(list(dict.fromkeys(i for i in ids if i in found)))
         return members.read(self._load_pos_data_fields(config.id), load=False)
 
     # ------------------------------------------------------------------
