@@ -4,10 +4,12 @@
 import {Component} from "@odoo/owl";
 import {usePos} from "@point_of_sale/app/store/pos_hook";
 import {deserializeDate, formatDate} from "@web/core/l10n/dates";
+import {_t} from "@web/core/l10n/translation";
+import {formatFloat} from "@web/core/utils/numbers";
 
 /**
  * What the cashier needs to know about a member: tier badge (tier color),
- * member code, top tags, last visit, birthday this month, marketing
+ * member code, points and stored-value balances, top tags, last visit, birthday this month, marketing
  * consent, home store when it is not this till's store.
  */
 export class RetailMemberInfo extends Component {
@@ -28,6 +30,16 @@ export class RetailMemberInfo extends Component {
     get lastVisit() {
         const value = this.partner.retail_last_purchase_date;
         return value ? formatDate(deserializeDate(value)) : "";
+    }
+
+    get pointsText() {
+        return _t("%(points)s points", {
+            points: formatFloat(this.partner.retail_pos_points || 0, {digits: [69, 2]}),
+        });
+    }
+
+    get ewalletText() {
+        return this.env.utils.formatCurrency(this.partner.retail_pos_ewallet || 0);
     }
 
     get otherStore() {
