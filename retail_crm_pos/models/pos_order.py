@@ -14,6 +14,10 @@ _logger = logging.getLogger(__name__)
 PURCHASE_STATES = ("paid", "done", "invoiced")
 # Order fields whose change moves a member's purchase statistics.
 STATS_TRIGGERS = frozenset({"state", "partner_id", "date_order", "currency_rate"})
+# Cursor data (cr.cache, kept across flushes, unlike cr.precommit.data): ids
+# of the members whose tier the synced orders changed; read_pos_data sends
+# them back to the till.
+TIER_CHANGED_KEY = "retail_crm_pos.tier_changed"
 
 
 class PosOrder(models.Model):
@@ -121,6 +125,10 @@ class PosOrder(models.Model):
     def write(self, vals):
         if not STATS_TRIGGERS & set(vals):
             return super().write(vals)
+        if vals.get("state") in PURCHASE_STATES and self.partner_id:
+            # the member follow-up job (see _retail_refresh_member_stats),
+            # written with the state: no UPDATE of its own during the sync
+            vals = dict(vals, retail_hooks_pending=True)
         partners_before = self.partner_id
         res = super().write(vals)
         self._retail_refresh_member_stats(partners_before)
@@ -151,7 +159,10 @@ class PosOrder(models.Model):
         if not changed:
             return
         changed = members.browse(changed)
-        changed._retail_tier_upgrade()
+        upgraded = changed._retail_tier_upgrade()
+        if upgraded:
+            # read_pos_data sends these members back to the till
+            self.env.cr.cache.setdefault(TIER_CHANGED_KEY, set()).update(upgraded)
         own = self.partner_id.sudo().commercial_partner_id
         if changed - own:
             # a customer removed from an order (backend edit): at once
@@ -163,17 +174,22 @@ class PosOrder(models.Model):
             queued._retail_queue_member_hooks()
 
     def _retail_queue_member_hooks(self):
-        """Mark these orders for the member follow-up job and wake it up."""
-        self.flush_recordset()
+        """Mark these orders for the member follow-up job and wake it up
+        (one pending wake-up is enough for any number of orders). Orders
+        paid through ``write`` are marked with their state already."""
+        unmarked = self.filtered(lambda o: not o.retail_hooks_pending)
+        if unmarked:
+            unmarked.write({"retail_hooks_pending": True})
+        # sudo: the cashier syncing the order may not read crons.
+        cron = self.env.ref("retail_crm_pos.ir_cron_retail_pos_member_hooks").sudo()
         self.env.cr.execute(
             SQL(
-                "UPDATE pos_order SET retail_hooks_pending = TRUE WHERE id = ANY(%s)",
-                self.ids,
+                "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s LIMIT 1",
+                cron.id,
             )
         )
-        self.invalidate_recordset(["retail_hooks_pending"])
-        # sudo: the cashier syncing the order may not read crons.
-        self.env.ref("retail_crm_pos.ir_cron_retail_pos_member_hooks").sudo()._trigger()
+        if not self.env.cr.rowcount:
+            cron._trigger()
 
     @api.model
     def _cron_retail_pos_member_hooks(self, batch_size=500):
@@ -345,18 +361,29 @@ class PosOrder(models.Model):
                         )
 
     def read_pos_data(self, data, config_id):
-        """The synced orders' members come back with them, fresh.
+        """The members the till must get fresh come back with the orders.
 
         A cashier cannot read members (retail_crm's rules), so the till could
         not load a member it just registered offline; and the tier of a
-        member upgraded by this very order is shown on the next order.
+        member upgraded by this very order is shown on the next order. Only
+        these members are read (the points balances follow pos_loyalty's
+        cards on the till): reading every member of every synced order
+        would slow the sync down.
         """
         res = super().read_pos_data(data, config_id)
         if config_id:
             config = self.env["pos.config"].browse(config_id)
-            partners = self.env["res.partner"]._retail_pos_read(
-                self.partner_id.ids, config
+            upgraded = self.env.cr.cache.get(TIER_CHANGED_KEY, set())
+            partners = self.partner_id.filtered(
+                lambda p: (
+                    p.id in upgraded
+                    or any(
+                        o.retail_pos_registration and o.partner_id == p for o in self
+                    )
+                )
             )
+            upgraded.difference_update(partners.ids)
+            partners = self.env["res.partner"]._retail_pos_read(partners.ids, config)
             if partners:
                 res["res.partner"] = res.get("res.partner", []) + partners
         return res

@@ -77,8 +77,12 @@ class TestRetailPosPoints(RetailPosCommon):
     def test_no_bonus_without_multiplier(self):
         session = self._open_session()
         data = self._ui_order(session, self.member1)
-        self._sync(data)
-        # 60 spent: still Basic (x1)
+        result = self._sync(data)
+        # 60 spent: still Basic (x1); the till has the member already: not
+        # read again (only members upgraded by the order are sent back)
+        self.assertNotIn(
+            self.member1.id, [p["id"] for p in result.get("res.partner", [])]
+        )
         self._confirm(data["uuid"], 60.0)
         order = self.env["pos.order"].search([("uuid", "=", data["uuid"])])
         self.assertFalse(self._bonus_lines(order))

@@ -32,14 +32,40 @@ export class RetailMemberInfo extends Component {
         return value ? formatDate(deserializeDate(value)) : "";
     }
 
+    /** The member's cards loaded by pos_loyalty (kept up to date by it). */
+    cards(predicate) {
+        const cards = this.pos.models["loyalty.card"];
+        if (!cards) {
+            return [];
+        }
+        return cards.filter(
+            (card) =>
+                card.id > 0 &&
+                card.partner_id?.id === this.partner.id &&
+                predicate(card.program_id)
+        );
+    }
+
+    get points() {
+        const [card] = this.cards((program) => program?.retail_chain_program);
+        return card ? card.points : this.partner.retail_pos_points || 0;
+    }
+
+    get ewallet() {
+        const cards = this.cards((program) => program?.program_type === "ewallet");
+        return cards.length
+            ? cards.reduce((total, card) => total + card.points, 0)
+            : this.partner.retail_pos_ewallet || 0;
+    }
+
     get pointsText() {
         return _t("%(points)s points", {
-            points: formatFloat(this.partner.retail_pos_points || 0, {digits: [69, 2]}),
+            points: formatFloat(this.points, {digits: [69, 2]}),
         });
     }
 
     get ewalletText() {
-        return this.env.utils.formatCurrency(this.partner.retail_pos_ewallet || 0);
+        return this.env.utils.formatCurrency(this.ewallet);
     }
 
     get otherStore() {

@@ -230,6 +230,11 @@ registry.category("web_tour.tours").add("RetailPosOrderTierTour", {
             // the upgrade of this order is visible on the next order
             scan_barcode("M900000001"),
             selectedMember("Lin Yi", "Gold"),
+            {
+                content: "the new points balance is shown",
+                trigger:
+                    ".product-screen .set-partner .o_retail_points:contains('250')",
+            },
             // the tier pricelist (10 % off) prices the tea
             ProductScreen.clickDisplayedProduct("Retail Tea", true, "1.0", "54.00"),
             Chrome.endTour(),
