@@ -13,12 +13,19 @@
     "installable": True,
     "depends": [
         "retail_crm",
+        "retail_crm_loyalty",
         "point_of_sale",
+        "pos_loyalty",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "data/barcode_rule_data.xml",
+        "data/loyalty_program_data.xml",
+        "data/ir_cron_data.xml",
         "views/pos_config_views.xml",
+    ],
+    "demo": [
+        "demo/pos_config_demo.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

@@ -1,14 +1,17 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.retail_crm.models.res_partner import _sql_int_array
 
 from ..tools.pos_query import classify_query, is_birthday_month
+
+_logger = logging.getLogger(__name__)
 
 # Member fields the POS loads besides Odoo's own partner fields. They are the
 # only member data a cashier gets through retail_pos_search / the preload.
@@ -23,6 +26,10 @@ POS_MEMBER_FIELDS = [
     "retail_pos_birthday_month",
     "retail_pos_store_ref",
     "retail_pos_store_name",
+    "retail_pos_points",
+    "retail_pos_ewallet",
+    "retail_pos_points_multiplier",
+    "retail_referral_code",
 ]
 # Number of tags shown on the partner line.
 POS_TOP_TAGS = 3
@@ -50,6 +57,15 @@ class ResPartner(models.Model):
     retail_pos_store_name = fields.Char(
         string="Home Store (POS)", compute="_compute_retail_pos_fields"
     )
+    retail_pos_points = fields.Float(
+        string="Points (POS)", compute="_compute_retail_pos_loyalty"
+    )
+    retail_pos_ewallet = fields.Float(
+        string="Stored Value (POS)", compute="_compute_retail_pos_loyalty"
+    )
+    retail_pos_points_multiplier = fields.Float(
+        string="Points Multiplier (POS)", compute="_compute_retail_pos_loyalty"
+    )
     retail_pos_registration_uuid = fields.Char(
         string="POS Registration Key",
         index="btree_not_null",
@@ -58,14 +74,6 @@ class ResPartner(models.Model):
         help="Key sent by the till that registered the member: a registration "
         "sent again (offline sync, retry) returns this member instead of "
         "creating another one.",
-    )
-    retail_pos_referrer_id = fields.Many2one(
-        "res.partner",
-        string="Referred By (POS registration)",
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="Member whose referral code was given at the registration.",
     )
 
     def init(self):
@@ -98,6 +106,42 @@ class ResPartner(models.Model):
             store = partner.retail_store_id if member else False
             partner.retail_pos_store_ref = store.id if store else 0
             partner.retail_pos_store_name = store.display_name if store else False
+
+    def _compute_retail_pos_loyalty(self):
+        """Chain points, stored-value balance and tier multiplier, set-based.
+
+        sudo: the cashier has no retail role; the till shows the balances of
+        the members it sells to (one grouped read for the whole batch).
+        """
+        members = self.filtered("is_retail_member")
+        balances = {}
+        if members:
+            rows = (
+                self.env["loyalty.card"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "in", members.ids),
+                        "|",
+                        ("program_id.retail_chain_program", "=", True),
+                        ("program_id.program_type", "=", "ewallet"),
+                    ],
+                    ["partner_id", "program_id"],
+                    ["points:sum"],
+                )
+            )
+            for partner, program, points in rows:
+                kind = "points" if program.retail_chain_program else "ewallet"
+                key = (partner.id, kind)
+                balances[key] = balances.get(key, 0.0) + points
+        for partner in self:
+            partner.retail_pos_points = balances.get((partner.id, "points"), 0.0)
+            partner.retail_pos_ewallet = balances.get((partner.id, "ewallet"), 0.0)
+            partner.retail_pos_points_multiplier = (
+                partner._retail_points_multiplier()
+                if partner.is_retail_member and partner.id
+                else 1.0
+            )
 
     # ------------------------------------------------------------------
     # Session load
@@ -254,8 +298,13 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def _retail_pos_register(self, vals, config):
-        """Return ``(member, status)``; see :meth:`retail_pos_register`."""
+    def _retail_pos_register(self, vals, config, strict_referral=True):
+        """Return ``(member, status)``; see :meth:`retail_pos_register`.
+
+        ``strict_referral=False`` (offline registration synced with its
+        order): a refused referral code is logged and the member is
+        registered without it, so the registration typed offline is kept.
+        """
         company = config.company_id
         # sudo (whole method): a cashier has no retail role and may neither
         # read nor create members; registering at the till is what the POS
@@ -293,24 +342,7 @@ class ResPartner(models.Model):
                     "store before registering members at the till."
                 )
             )
-        referrer = self.browse()
-        code = (vals.get("referral_code") or "").strip().upper()
-        if code:
-            referrer = Partner.search(
-                [
-                    ("retail_member_code", "=", code),
-                    ("company_id", "=", company.id),
-                    ("is_retail_member", "=", True),
-                ],
-                limit=1,
-            )
-            if not referrer:
-                raise ValidationError(
-                    self.env._(
-                        "The referral code %(code)s is not the code of a member.",
-                        code=code,
-                    )
-                )
+        code = (vals.get("referral_code") or "").strip()
         birthday = vals.get("birthday") or False
         if birthday:
             try:
@@ -337,9 +369,25 @@ class ResPartner(models.Model):
                 "retail_marketing_consent": consent,
                 "retail_channel": "pos",
                 "retail_pos_registration_uuid": key,
-                "retail_pos_referrer_id": referrer.id,
             }
         )
+        if code and strict_referral:
+            # retail_crm_loyalty's referral, with all its guards (unknown or
+            # own code, same mobile as the referrer, mobile already referred):
+            # its UserError rolls the registration back, nothing is created.
+            member._retail_apply_referral_code(code)
+        elif code:
+            try:
+                with self.env.cr.savepoint():
+                    member._retail_apply_referral_code(code)
+            except UserError as err:
+                _logger.warning(
+                    "Referral code %s of the offline registration of %s not "
+                    "applied: %s",
+                    code,
+                    member.retail_member_code,
+                    err,
+                )
         return member, "created"
 
     # ------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from . import test_pos_points
 from . import test_pos_query
 from . import test_pos_preload
 from . import test_pos_server

@@ -3,10 +3,12 @@
 import copy
 import json
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
+
+from odoo.addons.retail_crm_loyalty.tools.loyalty_rules import referral_code
 
 from .common import RetailPosCommon
 
@@ -195,14 +197,74 @@ class TestRetailPosServer(RetailPosCommon):
         self.assertEqual(self._members(), before)
 
     def test_register_referral(self):
+        code = self.member1.retail_referral_code
         result = self._register(
             uuid="reg-4",
             name="Sun Ba",
             mobile="13600136002",
-            referral_code=self.member1.retail_member_code.lower(),
+            referral_code=" " + code.lower() + " ",
         )
         member = self.Partner.browse(result["partner"]["id"])
-        self.assertEqual(member.retail_pos_referrer_id, self.member1)
+        # retail_crm_loyalty's referral: pending until the first order
+        self.assertEqual(member.retail_referred_by_id, self.member1)
+        self.assertEqual(member.retail_referral_code_used, code)
+        referral = self.env["retail.referral"].search([("referee_id", "=", member.id)])
+        self.assertEqual(referral.state, "pending")
+
+    def test_register_referral_guards(self):
+        """A refused referral code: its clear message, no member created; the
+        same registration sent again with a good code creates one member."""
+        before = self._members()
+        referrals = self.env["retail.referral"].search_count([])
+        cases = [
+            ("M999999999", "is not a valid referral code"),
+            (self._unknown_referral_code(), "No member has the referral code"),
+        ]
+        for code, message in cases:
+            with self.assertRaises(UserError) as cm:
+                self._register(
+                    uuid="reg-ref",
+                    name="Zhou",
+                    mobile="13600136010",
+                    referral_code=code,
+                )
+            self.assertIn(message, str(cm.exception))
+        self.assertEqual(self._members(), before)
+        self.assertEqual(self.env["retail.referral"].search_count([]), referrals)
+        code = self.member2.retail_referral_code
+        first = self._register(
+            uuid="reg-ref", name="Zhou", mobile="13600136010", referral_code=code
+        )
+        again = self._register(
+            uuid="reg-ref", name="Zhou", mobile="13600136010", referral_code=code
+        )
+        self.assertEqual(first["partner"]["id"], again["partner"]["id"])
+        self.assertEqual(self._members(), before + 1)
+        member = self.Partner.browse(first["partner"]["id"])
+        self.assertEqual(member.retail_referred_by_id, self.member2)
+
+    def _unknown_referral_code(self):
+        last = self.Partner.with_context(active_test=False).search(
+            [], order="id desc", limit=1
+        )
+        return referral_code(last.id + 1000)
+
+    def test_offline_registration_with_bad_referral_keeps_the_member(self):
+        session = self._open_session()
+        registration = json.dumps(
+            {
+                "uuid": "offline-ref",
+                "name": "Wu Shi",
+                "mobile": "136 0013 6011",
+                "referral_code": self._unknown_referral_code(),
+            }
+        )
+        order = self._ui_order(session, retail_pos_registration=registration)
+        with mute_logger("odoo.addons.retail_crm_pos.models.res_partner"):
+            self._sync(order)
+        pos_order = self.env["pos.order"].search([("uuid", "=", order["uuid"])])
+        self.assertEqual(pos_order.partner_id.name, "Wu Shi")
+        self.assertFalse(pos_order.partner_id.retail_referred_by_id)
 
     def test_register_bad_input_writes_nothing(self):
         before = self._members()
@@ -213,7 +275,7 @@ class TestRetailPosServer(RetailPosCommon):
             ({"name": " ", "mobile": "13600136003"}, "name of the new member"),
             (
                 {"name": "A", "mobile": "13600136003", "referral_code": "M999999999"},
-                "M999999999 is not the code of a member",
+                "M999999999 is not a valid referral code",
             ),
             (
                 {"name": "A", "mobile": "13600136003", "birthday": "2999-01-01"},
@@ -225,7 +287,7 @@ class TestRetailPosServer(RetailPosCommon):
             ),
         ]
         for vals, message in cases:
-            with self.assertRaises(ValidationError) as cm:
+            with self.assertRaises(UserError) as cm:
                 self._register(uuid="bad", **vals)
             self.assertIn(message, str(cm.exception))
         self.assertEqual(self._members(), before)

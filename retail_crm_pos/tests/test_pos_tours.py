@@ -33,6 +33,8 @@ class TestRetailPosTours(RetailPosCommon):
             self.start_pos_tour("RetailPosRegisterTour", login="pos_user")
         member = self.Partner.search([("retail_mobile", "=", "+8613600136000")])
         self.assertEqual(member.name, "Zhao Liu")
+        # the unknown referral code was refused, the good one applied
+        self.assertEqual(member.retail_referred_by_id, self.member1)
         self.assertTrue(member.retail_marketing_consent)
         self.assertEqual(member.retail_consent_channel, "pos")
         self.assertEqual(member.retail_store_id, self.store1)
@@ -40,12 +42,21 @@ class TestRetailPosTours(RetailPosCommon):
         self.assertEqual(self._members(), before + 1)
 
     def test_order_tier_pricelist_upgrade(self):
+        # Basic earns x1.5, Gold x2; Lin Yi has 10 points
+        self.basic.points_multiplier = 1.5
+        self.gold.points_multiplier = 2.0
+        card = self.member1.retail_loyalty_card_id
+        card.points = 10.0
         self.config.with_user(self.cashier).open_ui()
         self.start_pos_tour("RetailPosOrderTierTour", login="pos_user")
         self.member1.invalidate_recordset()
         self.assertEqual(self.member1.retail_order_count, 1)
         self.assertEqual(self.member1.retail_total_spent, 120.0)
         self.assertEqual(self.member1.retail_tier_id, self.gold)
+        # 120 points of the program and the Gold bonus, once
+        self.assertEqual(card.points, 250.0)
+        bonus = card.history_ids.filtered(lambda h: h.retail_kind == "tier_bonus")
+        self.assertEqual(bonus.issued, 120.0)
 
     def test_offline_registration_then_double_sync(self):
         before = self._members()

@@ -108,8 +108,31 @@ registry.category("web_tour.tours").add("RetailPosRegisterTour", {
                 trigger: ".modal .o_retail_reg_consent",
                 run: "click",
             },
+            // an unknown referral code: clear inline message, nothing created
+            fill(".o_retail_reg_referral", "R2222"),
             {
                 content: "register",
+                trigger: ".modal .o_retail_reg_confirm",
+                run: "click",
+            },
+            {
+                content: "inline error for the referral code",
+                trigger:
+                    ".modal .o_retail_reg_error:contains('R2222 is not a valid referral code')",
+            },
+            {
+                content: "type the referral code of Lin Yi",
+                trigger: ".modal .o_retail_reg_referral",
+                run: function () {
+                    const linYi = window.posmodel.models["res.partner"].find(
+                        (p) => p.name === "Lin Yi"
+                    );
+                    this.anchor.value = linYi.retail_referral_code;
+                    this.anchor.dispatchEvent(new Event("input", {bubbles: true}));
+                },
+            },
+            {
+                content: "register again",
                 trigger: ".modal .o_retail_reg_confirm",
                 run: "click",
             },
@@ -172,8 +195,17 @@ registry.category("web_tour.tours").add("RetailPosOrderTierTour", {
             Dialog.confirm("Open Register"),
             scan_barcode("M900000001"),
             selectedMember("Lin Yi", "Basic"),
+            {
+                content: "the member's points balance is shown",
+                trigger: ".product-screen .set-partner .o_retail_points:contains('10')",
+            },
             ProductScreen.clickDisplayedProduct("Retail Tea"),
             ProductScreen.clickDisplayedProduct("Retail Tea"),
+            {
+                content: "points to earn with the Basic multiplier: 120 x 1.5",
+                trigger:
+                    ".o_retail_points_to_earn:has(.o_retail_points_multiplier:contains('x1.5')) .o_retail_points_earned:contains('+180')",
+            },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Bank"),
             PaymentScreen.clickValidate(),
@@ -182,10 +214,27 @@ registry.category("web_tour.tours").add("RetailPosOrderTierTour", {
                 content: "the receipt shows the member code",
                 trigger: ".pos-receipt .o_retail_receipt_code:contains('M900000001')",
             },
+            {
+                content: "the order made Lin Yi Gold",
+                trigger: ".pos-receipt .o_retail_receipt_tier:contains('Gold')",
+            },
+            {
+                content: "x2 (Gold) on this order: 240 points earned",
+                trigger: ".pos-receipt .o_retail_receipt_earned:contains('240')",
+            },
+            {
+                content: "new balance: 10 + 240",
+                trigger: ".pos-receipt .o_retail_receipt_balance:contains('250')",
+            },
             ReceiptScreen.clickNextOrder(),
             // the upgrade of this order is visible on the next order
             scan_barcode("M900000001"),
             selectedMember("Lin Yi", "Gold"),
+            {
+                content: "the new points balance is shown",
+                trigger:
+                    ".product-screen .set-partner .o_retail_points:contains('250')",
+            },
             // the tier pricelist (10 % off) prices the tea
             ProductScreen.clickDisplayedProduct("Retail Tea", true, "1.0", "54.00"),
             Chrome.endTour(),
