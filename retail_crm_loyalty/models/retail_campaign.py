@@ -13,6 +13,7 @@ again only reaches members who became eligible since.
 """
 
 import logging
+import threading
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -22,6 +23,9 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 MAX_HOLDOUT = 90.0
+# Above this many eligible members, "Send" hands the campaign to a cron job
+# (batched, committed per batch) instead of sending in the user's request.
+SYNC_SEND_LIMIT = 5000
 
 
 class RetailCampaign(models.Model):
@@ -73,6 +77,13 @@ class RetailCampaign(models.Model):
         default=10.0,
         help="Share of the eligible members deliberately not contacted, to "
         "measure the uplift (0 to 90 %).",
+    )
+    retail_send_pending = fields.Boolean(
+        string="Sending in Background",
+        readonly=True,
+        copy=False,
+        help="Set by Send when the campaign targets many members: a scheduled "
+        "job sends it by batches and clears it when done.",
     )
     touch_count = fields.Integer(compute="_compute_counts", string="Targeted")
     sent_count = fields.Integer(compute="_compute_counts", string="Sent")
@@ -213,16 +224,29 @@ class RetailCampaign(models.Model):
             campaign=self,
         )
 
-    def _retail_send_campaign(self, batch_size=5000):
-        """Select and send; returns the number of new touches."""
+    def _retail_send_campaign(self, batch_size=5000, ids=None, commit=False):
+        """Select and send; returns the number of new touches.
+
+        ``commit``: commit after each batch (the background job), so that an
+        interrupted run keeps what it sent and the next run, which selects
+        only the members not yet touched, goes on from there.
+        """
         self.ensure_one()
-        ids = self._retail_select()
+        if ids is None:
+            ids = self._retail_select()
         count = 0
+        cron = self.env["ir.cron"]
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             try:
                 with self.env.cr.savepoint():
                     count += len(self._retail_send_batch(batch))
+                if commit:
+                    cron._notify_progress(
+                        done=start + len(batch),
+                        remaining=max(len(ids) - start - len(batch), 0),
+                    )
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
             except Exception:
                 _logger.exception(
                     "Campaign %s: the batch of %d members from id %s failed; "
@@ -256,7 +280,22 @@ class RetailCampaign(models.Model):
                         end=record.date_end,
                     )
                 )
-            count = record._retail_send_campaign()
+            ids = record._retail_select()
+            limit = self.env.context.get("retail_campaign_sync_limit", SYNC_SEND_LIMIT)
+            if len(ids) > limit:
+                # too many for the user's request: a cron job sends it
+                record.write({"state": "running", "retail_send_pending": True})
+                self.env.ref(
+                    "retail_crm_loyalty.ir_cron_retail_campaign_send"
+                )._trigger()
+                record.message_post(
+                    body=self.env._(
+                        "Sending to %(count)s members in the background.",
+                        count=len(ids),
+                    )
+                )
+                continue
+            count = record._retail_send_campaign(ids=ids)
             record.state = "running"
             record.message_post(
                 body=self.env._(
@@ -264,6 +303,33 @@ class RetailCampaign(models.Model):
                     count=count,
                 )
             )
+        return True
+
+    @api.model
+    def _cron_retail_send_campaigns(self, batch_size=5000):
+        """Send the campaigns handed over by "Send", batch per batch.
+
+        Restartable and idempotent: each run selects only the members the
+        campaign has not touched yet.
+        """
+        testing = getattr(threading.current_thread(), "testing", False)
+        campaigns = self.search([("retail_send_pending", "=", True)])
+        for campaign in campaigns:
+            if campaign.state == "done":
+                campaign.retail_send_pending = False
+                continue
+            count = campaign._retail_send_campaign(
+                batch_size=batch_size, commit=not testing
+            )
+            campaign.retail_send_pending = False
+            campaign.message_post(
+                body=self.env._(
+                    "Sent: %(count)s members targeted.",
+                    count=count,
+                )
+            )
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
     def action_retail_done(self):
