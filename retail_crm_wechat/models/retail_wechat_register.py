@@ -163,7 +163,8 @@ class RetailWechatRegister(models.Model):
         """Register the follower ``openid``; returns (member, created).
 
         A member of the company with that mobile is linked (no second
-        member); bad input raises a translated UserError, nothing written.
+        member; their data and consent are not changed); bad input raises
+        a translated UserError, nothing written.
         See :meth:`_retail_member_of` for a follower already registered.
         """
         # sudo (whole method): the visitor is public; the signed link
@@ -198,12 +199,17 @@ class RetailWechatRegister(models.Model):
             "retail_consent_channel": "official_account",
         }
         if member:
-            values = dict(linked)
-            if birthday and not member.retail_birthday:
-                values["retail_birthday"] = birthday
-            if consent and not member.retail_marketing_consent:
-                values["retail_marketing_consent"] = True
-            member.with_context(**ctx).write(values)
+            # the mobile is not verified (no SMS code): link the follower
+            # only, never move another follower's link nor change the
+            # member's data or consent
+            if member.retail_oa_openid and member.retail_oa_openid != openid:
+                raise UserError(
+                    self.env._(
+                        "This mobile number is already linked to another WeChat "
+                        "account. Please ask the staff of your store."
+                    )
+                )
+            member.with_context(**ctx).write(linked)
             return member, False
         member = Partner.with_context(**ctx).create(
             dict(

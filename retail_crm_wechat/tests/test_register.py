@@ -142,7 +142,9 @@ class TestOfficialAccountRegister(WechatCommon, HttpCase):
 
     def test_duplicate_mobile_is_linked(self):
         """A member with that mobile (typed another way) is linked to the
-        follower, not duplicated; consent given on the page is recorded."""
+        follower, not duplicated. The mobile is not verified: the member's
+        data and consent stay as they are, and a mobile already linked to
+        another follower is refused (nothing written)."""
         path = self.link()
         _response, csrf = self.open_form(path)
         before = self._member_count()
@@ -151,9 +153,16 @@ class TestOfficialAccountRegister(WechatCommon, HttpCase):
         self.assertEqual(self._member_count(), before, "no second member")
         self.assertEqual(self.member_a1.retail_oa_openid, "oNEW")
         self.assertEqual(self.member_a1.name, "Alice Member S1 A1", "kept")
-        self.assertTrue(self.member_a1.retail_marketing_consent)
-        self.assertEqual(self.member_a1.retail_consent_channel, "official_account")
+        self.assertFalse(self.member_a1.retail_birthday, "kept")
+        self.assertFalse(self.member_a1.retail_marketing_consent, "kept")
         self.assertIn(self.member_a1.retail_member_code, response.text)
+        other = self.link(openid="oTHIEF")
+        _response, csrf = self.open_form(other)
+        response = self.post(other, csrf, mobile="13900000001")
+        self.assertIn("already linked to another WeChat account", response.text)
+        self.assertEqual(self.member_a1.retail_oa_openid, "oNEW")
+        self.assertFalse(self.members(retail_oa_openid="oTHIEF"))
+        self.assertEqual(self._member_count(), before)
 
     def test_rate_limit(self):
         path = self.link()
