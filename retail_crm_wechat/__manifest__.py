@@ -29,6 +29,7 @@
         "views/retail_wechat_event_views.xml",
         "report/retail_wecom_poster.xml",
         "views/retail_wechat_template_views.xml",
+        "views/retail_touch_views.xml",
         "views/retail_wechat_register_templates.xml",
     ],
 }
