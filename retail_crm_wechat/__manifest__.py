@@ -12,6 +12,7 @@
     "installable": True,
     "depends": [
         "retail_crm",
+        "retail_crm_loyalty",
         "queue_job",
     ],
     "external_dependencies": {"python": ["requests", "cryptography"]},
@@ -27,5 +28,8 @@
         "views/res_partner_views.xml",
         "views/retail_wechat_event_views.xml",
         "report/retail_wecom_poster.xml",
+        "views/retail_wechat_template_views.xml",
+        "views/retail_touch_views.xml",
+        "views/retail_wechat_register_templates.xml",
     ],
 }

@@ -12,3 +12,6 @@ from . import retail_wecom_contact_way
 from . import sale_order
 from . import retail_wechat_miniprogram
 from . import retail_wechat_welcome
+from . import retail_touch
+from . import retail_wechat_template
+from . import retail_wechat_register

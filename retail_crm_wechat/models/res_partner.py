@@ -37,6 +37,13 @@ class ResPartner(models.Model):
         string="Official Account OpenID", index=True, copy=False
     )
     retail_mp_openid = fields.Char(string="Mini-program OpenID", index=True, copy=False)
+    retail_oa_status = fields.Selection(
+        [("subscribed", "Following"), ("unsubscribed", "Unfollowed")],
+        string="Official Account",
+        copy=False,
+        help="Whether the member still follows the Official Account: template "
+        "messages reach followers only.",
+    )
 
     def write(self, vals):
         if "category_id" not in vals or self.env.context.get("retail_wecom_no_push"):

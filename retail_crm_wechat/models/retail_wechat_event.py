@@ -176,6 +176,8 @@ class RetailWechatEvent(models.Model):
             }.get(values.get("ChangeType"))
         if self.source == "oa" and values.get("Event") in ("subscribe", "SCAN"):
             return self._retail_oa_follow
+        if self.source == "oa" and values.get("Event") == "unsubscribe":
+            return self._retail_oa_unfollow
         return None
 
     def _retail_wecom_fetch(self, external_userid):
@@ -420,13 +422,77 @@ class RetailWechatEvent(models.Model):
             )
         if not member:
             store = self._retail_oa_scene_store(values)
+            self.with_delay(
+                priority=3,
+                identity_key=f"retail_oa_register_link:{self.id}",
+                description=f"Registration link of WeChat event {self.id}",
+            )._retail_oa_send_register_link(openid, store.id)
             return self.env._(
-                "The follower is not a member yet (store: %(store)s).",
+                "The follower is not a member yet (store: %(store)s): "
+                "registration link queued.",
                 store=store.display_name or "-",
             )
-        member.write({"retail_oa_openid": openid})
+        member.write({"retail_oa_openid": openid, "retail_oa_status": "subscribed"})
         self.partner_id = member
         return self.env._("Follower linked to the member.")
+
+    def _retail_oa_unfollow(self, values):
+        """The follower unfollowed: template messages cannot reach them."""
+        member = self.env["res.partner"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("retail_oa_openid", "=", values.get("FromUserName") or "-"),
+            ],
+            limit=1,
+        )
+        if not member:
+            return self.env._("Unknown follower.")
+        self.partner_id = member
+        member.retail_oa_status = "unsubscribed"
+        return self.env._("The member unfollowed the Official Account.")
+
+    def _retail_oa_send_register_link(self, openid, store_id):
+        """Send the registration link to a follower who is not a member
+        (job): an Official Account customer-service text message, answering
+        their subscribe/SCAN. Sent once: claimed like the welcome message
+        of WeCom, never re-sent blindly."""
+        self.ensure_one()
+        store = self.env["retail.store"].browse(store_id).exists()
+        url = self.env["retail.wechat.register"]._retail_register_url(
+            self.company_id, openid, store
+        )
+        if not self._retail_welcome_move("none", "sending"):
+            return "not sent again"
+        lang = self.company_id.partner_id.lang or "zh_CN"
+        text = self.with_context(lang=lang).env._(
+            'Welcome! Become a member: <a href="%(url)s">register here</a>.',
+            url=url,
+        )
+        try:
+            self.env["retail.wechat.api"]._retail_call(
+                self.company_id,
+                "oa",
+                "POST",
+                "cgi-bin/message/custom/send",
+                payload={
+                    "touser": openid,
+                    "msgtype": "text",
+                    "text": {"content": text},
+                },
+                idempotent=False,
+            )
+            state = "sent"
+        except RetryableJobError:
+            self._retail_welcome_move("sending", "none")
+            raise
+        except wxclient.WeChatApiError as exc:
+            state = "failed"
+            _logger.info("Registration link of event %s: %s", self.id, exc)
+        except wxclient.WeChatTransportError as exc:
+            state = "unknown"
+            _logger.info("Registration link of event %s: %s", self.id, exc)
+        self._retail_welcome_move("sending", state)
+        return state
 
     def _retail_oa_scene_store(self, values):
         """The store of the QR code scanned: EventKey "qrscene_rcstore<id>"

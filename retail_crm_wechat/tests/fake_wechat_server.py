@@ -3,11 +3,11 @@
 """A fake WeCom / Official Account / mini-program API server on loopback.
 
 Speaks the documented JSON protocol of the calls the addon makes (gettoken,
-token, externalcontact/*, qrcode/create, message/template/send,
-user/info, sns/jscode2session) so that the client is tested end to end
-without Tencent's servers. Tests script it through ``FakeWechatServer``:
-contacts to return, error codes to answer next, tokens to expire, and read
-the calls it received.
+token, externalcontact/* including add_msg_template, qrcode/create,
+message/template/send, message/custom/send, user/info, sns/jscode2session)
+so that the client is tested end to end without Tencent's servers. Tests
+script it through ``FakeWechatServer``: contacts to return, error codes to
+answer next, tokens to expire, and read the calls it received.
 """
 
 import base64
@@ -36,6 +36,7 @@ class FakeWechatServer:
         self.next_errors = defaultdict(list)
         self.sessions = {}
         self.followers = {}
+        self.unsubscribed = set()
         self.counter = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
@@ -215,9 +216,35 @@ class FakeWechatServer:
         if name == "create" and "qrcode" in path:
             ticket = self._next_id("ticket")
             return dict(ok, ticket=ticket, url=f"http://weixin.qq.com/q/{ticket}")
-        if name == "send" and "template" in path:
-            return dict(ok, msgid=int(self._next_id("")))
+        if name in ("send", "add_msg_template"):
+            return self._api_message(path, name, payload)
         if name == "info" and "user" in path:
             follower = self.followers.get(query.get("openid"), {})
             return dict(ok, subscribe=1, openid=query.get("openid"), **follower)
+        return {"errcode": 404, "errmsg": f"fake server: unknown API {path}"}
+
+    def _api_message(self, path, name, payload):
+        """Message sends of the Official Account and of WeCom."""
+        ok = {"errcode": 0, "errmsg": "ok"}
+        if name == "send" and "template" in path:
+            # message/template/send: {"errcode":0,"errmsg":"ok","msgid":200228332}
+            if not payload.get("touser") or not payload.get("template_id"):
+                return {"errcode": 40003, "errmsg": "invalid openid"}
+            if payload["touser"] in self.unsubscribed:
+                return {"errcode": 43004, "errmsg": "require subscribe"}
+            return dict(ok, msgid=int(self._next_id("")))
+        if name == "send" and "custom" in path:
+            # message/custom/send (customer-service message): no msgid
+            if not payload.get("touser"):
+                return {"errcode": 40003, "errmsg": "invalid openid"}
+            return ok
+        if name == "add_msg_template":
+            # externalcontact/add_msg_template: a task the sender confirms
+            # in WeCom; unknown customers come back in fail_list
+            fail = [
+                e
+                for e in payload.get("external_userid") or []
+                if e not in self.contacts
+            ]
+            return dict(ok, fail_list=fail, msgid=self._next_id("msg"))
         return {"errcode": 404, "errmsg": f"fake server: unknown API {path}"}

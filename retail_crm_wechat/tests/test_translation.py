@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Messages, labels and the poster in Chinese (zh_CN)."""
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models.retail_wechat_miniprogram import MiniProgramPayloadError
@@ -46,3 +47,32 @@ class TestWechatTranslation(WechatCommon):
         )
         self.assertIn("微信扫一扫，添加我们的企业微信", html)
         self.assertIn("您的专属导购", html)
+
+    def test_registration_page_in_chinese(self):
+        """The H5 page and its messages (zh_CN)."""
+        html = str(
+            self.env["ir.qweb"]
+            .with_context(lang="zh_CN")
+            ._render(
+                "retail_crm_wechat.oa_register_form",
+                {
+                    "company": self.company,
+                    "lang": "zh-CN",
+                    "action": "/x",
+                    "csrf_token": "t",
+                    "values": {},
+                    "error": None,
+                    "store": self.s1,
+                    "stores": self.s1,
+                },
+            )
+        )
+        self.assertIn("成为会员", html)
+        self.assertIn("我同意通过公众号接收优惠和会员资讯", html)
+        Register = self.env["retail.wechat.register"].with_context(lang="zh_CN")
+        with self.assertRaises(UserError) as cm:
+            Register._retail_register(
+                self.company, "oZH", self.s1, {"name": "王", "mobile": ""}
+            )
+        self.assertEqual(str(cm.exception), "请输入您的手机号。")
+        self.assertFalse(Register._retail_member_of(self.company, "oZH"))
