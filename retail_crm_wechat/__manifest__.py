@@ -27,5 +27,6 @@
         "views/res_partner_views.xml",
         "views/retail_wechat_event_views.xml",
         "report/retail_wecom_poster.xml",
+        "views/retail_wecom_sidebar_templates.xml",
     ],
 }
