@@ -222,3 +222,18 @@ class TestWecomSidebar(WechatCommon, HttpCase):
                 lambda m: "Followed up on WeCom." in (m.body or "")
             )
         )
+
+    def test_pages_in_chinese(self):
+        """The pages are in the associate's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["retail_crm_wechat"], ["zh_CN"]
+        )
+        self.a1.lang = "zh_CN"
+        response = self.open_sidebar("wx_a1")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("最近订单", response.text)
+        self.assertIn("完成，并安排下次跟进", response.text)
+        response = self.open_sidebar("wx_a1", external_userid="wmCAROL")
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("不是您的客户", response.text)
