@@ -31,5 +31,6 @@
         "views/retail_wechat_template_views.xml",
         "views/retail_touch_views.xml",
         "views/retail_wechat_register_templates.xml",
+        "views/retail_wecom_sidebar_templates.xml",
     ],
 }

@@ -1,2 +1,3 @@
 from . import main
 from . import register
+from . import sidebar

@@ -18,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
+from odoo.tools import SQL
 
 from ..models.retail_wechat_miniprogram import MiniProgramPayloadError
 from ..tools import wxclient, wxcrypt
@@ -70,6 +71,27 @@ def _company(company_id):
     if not company:
         raise RejectedRequest(404, "unknown company")
     return company
+
+
+def _wecom_settings(company_id):
+    """(token, EncodingAESKey, corp id) of the company's WeCom callbacks.
+
+    One SQL query: the callback path avoids the ORM (a company record reads
+    and caches every column of res_company, with access checks).
+    """
+    request.env.cr.execute(
+        SQL(
+            "SELECT retail_wecom_token, retail_wecom_aes_key, retail_wecom_corp_id "
+            "FROM res_company WHERE id = %s",
+            company_id,
+        )
+    )
+    row = request.env.cr.fetchone()
+    if not row:
+        raise RejectedRequest(404, "unknown company")
+    if not all(row):
+        raise RejectedRequest(404, "WeCom callbacks not configured")
+    return row
 
 
 def _check_timestamp(params):
@@ -130,12 +152,7 @@ class RetailWechatController(http.Controller):
     )
     def wecom_callback(self, company_id, **params):
         try:
-            company = _company(company_id)
-            token = company.retail_wecom_token
-            aes_key = company.retail_wecom_aes_key
-            corp_id = company.retail_wecom_corp_id
-            if not (token and aes_key and corp_id):
-                raise RejectedRequest(404, "WeCom callbacks not configured")
+            token, aes_key, corp_id = _wecom_settings(company_id)
             _check_timestamp(params)
             signature = params.get("msg_signature")
             if request.httprequest.method == "GET":
@@ -154,6 +171,7 @@ class RetailWechatController(http.Controller):
             ):
                 raise RejectedRequest(403, "bad signature")
             values = _parse(_decrypt(aes_key, encrypted, corp_id))
+            company = request.env["res.company"].browse(company_id)
             _receive(company, "wecom", params, values)
         except RejectedRequest as exc:
             return self._reject(exc, "WeCom callback")

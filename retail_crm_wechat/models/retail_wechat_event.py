@@ -8,6 +8,7 @@ from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
 from odoo.addons.retail_crm.tools.phone import try_normalize_mobile
 
 from ..tools import wxclient
@@ -129,12 +130,48 @@ class RetailWechatEvent(models.Model):
             "add_external_contact",
             "add_half_external_contact",
         )
-        event.with_delay(
-            priority=1 if adding else 5,
-            identity_key=f"retail_wechat_event:{event.id}",
-            description=f"WeChat event {event.id}",
-        )._retail_process()
+        self._retail_enqueue(event, priority=1 if adding else 5)
         return event
+
+    @api.model
+    def _retail_enqueue(self, event, priority):
+        """Queue the processing job of a new event with one INSERT.
+
+        The row is the one ``with_delay()`` writes (the values of a queue_job
+        ``Job``, converted by the fields of ``queue.job``), without the ORM
+        create of ``queue.job`` (mail thread, access checks, ...) nor the
+        search of a job with the same identity key: the event was inserted
+        in this transaction, it has no job yet. queue_job's trigger notifies
+        the job runner as for any new job.
+        """
+        job = Job(
+            event._retail_process,
+            priority=priority,
+            description=f"WeChat event {event.id}",
+            identity_key=f"retail_wechat_event:{event.id}",
+        )
+        Jobs = self.env["queue.job"].sudo()
+        vals = job._store_values(create=True)
+        columns, values = [], []
+        for name, value in vals.items():
+            field = Jobs._fields[name]
+            if not (field.store and field.column_type):
+                continue
+            columns.append(SQL.identifier(name))
+            values.append(field.convert_to_column_insert(value, Jobs, vals))
+        if Jobs._log_access:
+            columns += [SQL.identifier(c) for c in ("create_uid", "write_uid")]
+            values += [self.env.uid, self.env.uid]
+            columns += [SQL.identifier(c) for c in ("create_date", "write_date")]
+            values += [SQL("now() at time zone 'UTC'")] * 2
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO queue_job (%s) VALUES (%s)",
+                SQL(", ").join(columns),
+                SQL(", ").join(values),
+            )
+        )
+        return job.uuid
 
     def _retail_values(self):
         self.ensure_one()

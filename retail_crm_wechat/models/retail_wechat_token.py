@@ -21,8 +21,12 @@ REFRESH_MARGIN = 300
 def own_transaction(env):
     """A cursor of its own, committed at once, so that other workers see
     the change and row locks are held briefly. In tests, which never
-    commit, a savepoint of the test transaction."""
-    if getattr(threading.current_thread(), "testing", False):
+    commit (HttpCase requests too: the registry is in test mode), a
+    savepoint of the test transaction."""
+    if (
+        getattr(threading.current_thread(), "testing", False)
+        or env.registry.in_test_mode()
+    ):
         with env.cr.savepoint(flush=False):
             yield env.cr
     else:

@@ -6,3 +6,4 @@ from . import test_miniprogram
 from . import test_translation
 from . import test_channels
 from . import test_register
+from . import test_sidebar

@@ -4,10 +4,11 @@
 
 Speaks the documented JSON protocol of the calls the addon makes (gettoken,
 token, externalcontact/* including add_msg_template, qrcode/create,
-message/template/send, message/custom/send, user/info, sns/jscode2session)
-so that the client is tested end to end without Tencent's servers. Tests
-script it through ``FakeWechatServer``: contacts to return, error codes to
-answer next, tokens to expire, and read the calls it received.
+message/template/send, message/custom/send, user/info, sns/jscode2session,
+the WeCom OAuth authorize page and auth/getuserinfo) so that the client is
+tested end to end without Tencent's servers. Tests script it through
+``FakeWechatServer``: contacts to return, error codes to answer next, tokens
+to expire, and read the calls it received.
 """
 
 import base64
@@ -15,7 +16,7 @@ import json
 import threading
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 # 1x1 transparent PNG, served as the QR code image
 PNG = base64.b64decode(
@@ -37,6 +38,10 @@ class FakeWechatServer:
         self.sessions = {}
         self.followers = {}
         self.unsubscribed = set()
+        # WeCom OAuth: the userid of the member logged in WeCom (the one who
+        # opens the sidebar), and the one-time codes issued for it
+        self.oauth_userid = None
+        self.oauth_codes = {}
         self.counter = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
@@ -103,6 +108,8 @@ class FakeWechatServer:
                     except ValueError:
                         payload = None
                 path = url.path
+                if path == "/connect/oauth2/authorize":
+                    return self._authorize(query)
                 if path.startswith("/qr/") or path == "/cgi-bin/showqrcode":
                     return self._answer(PNG, "image/png")
                 with server.lock:
@@ -143,6 +150,12 @@ class FakeWechatServer:
                         )
                     return self._answer(server._api(path, query, payload or {}))
 
+            def _authorize(self, query):
+                self.send_response(302)
+                self.send_header("Location", server.authorize(query))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_GET(self):
                 self._handle("GET")
 
@@ -150,6 +163,26 @@ class FakeWechatServer:
                 self._handle("POST")
 
         return Handler
+
+    def authorize(self, query):
+        """WeCom's OAuth page: the address back to ``redirect_uri`` with a
+        one-time code of the WeCom user logged in (snsapi_base: no consent
+        screen)."""
+        with self.lock:
+            self.calls.append(
+                {
+                    "method": "GET",
+                    "path": "/connect/oauth2/authorize",
+                    "query": query,
+                    "payload": None,
+                }
+            )
+            code = self._next_id("CODE")
+            if self.oauth_userid:
+                self.oauth_codes[code] = self.oauth_userid
+        target = query.get("redirect_uri", "")
+        sep = "&" if "?" in target else "?"
+        return target + sep + urlencode({"code": code, "state": query.get("state", "")})
 
     def _next_id(self, prefix):
         self.counter += 1
@@ -170,6 +203,15 @@ class FakeWechatServer:
                 config_id=config_id,
                 qr_code=f"{self.base_url}/qr/{config_id}.png",
             )
+        if name == "getuserinfo" and "/auth/" in path:
+            # one-time code; a member of the corp has a userid (non members
+            # get an openid, which the sidebar refuses)
+            userid = self.oauth_codes.pop(query.get("code"), None)
+            if not userid:
+                return {"errcode": 40029, "errmsg": "invalid code"}
+            if userid.startswith("openid:"):
+                return dict(ok, openid=userid[7:])
+            return dict(ok, userid=userid, user_ticket="TICKET-" + userid)
         if name in ("send_welcome_msg", "mark_tag"):
             return ok
         if name == "get_corp_tag_list":
