@@ -18,6 +18,10 @@ class RetailFollowupCommon(RetailCrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # One calendar for every user of these tests: the superuser has a
+        # time zone in demo data (Europe/Brussels), the test users none (UTC),
+        # and "today" differs between them for an hour every night.
+        cls.env.user.tz = "UTC"
         cls.Activity = cls.env["mail.activity"]
         cls.type_revisit = cls.env.ref("retail_crm.mail_activity_type_revisit")
         cls.type_thanks = cls.env.ref("retail_crm.mail_activity_type_first_purchase")
