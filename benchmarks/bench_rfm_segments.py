@@ -77,6 +77,54 @@ RFM_COLUMNS = (
 )
 
 
+# The naive per-record RFM way, shared with bench_tiers_stages.py.
+RFM_KEYS = (
+    "retail_last_purchase_date",
+    "retail_order_count",
+    "retail_total_spent",
+)
+
+
+def naive_rfm_limits(rows, high_value_share):
+    """Quintile limits of each RFM key and the high-value threshold, from the
+    statistics ``rows`` read (dicts of RFM_KEYS)."""
+    buyers = [r for r in rows if r["retail_order_count"] > 0]
+
+    def limits(key):
+        values = sorted(r[key] for r in buyers)
+        return [values[len(values) * k // 5] for k in range(1, 5)]
+
+    spent = sorted(r["retail_total_spent"] for r in buyers)
+    high = spent[int(len(spent) * (1 - high_value_share))] if spent else 0
+    return {key: limits(key) for key in RFM_KEYS}, high
+
+
+def naive_rfm_scores(partner, lim, high, rfm_group):
+    """The RFM field values of ``partner``, scored one by one."""
+    if partner.retail_order_count <= 0:
+        return dict.fromkeys(RFM_COLUMNS, False)
+    r, f, m = (bisect.bisect_right(lim[key], partner[key]) + 1 for key in RFM_KEYS)
+    return {
+        "retail_rfm_recency": r,
+        "retail_rfm_frequency": f,
+        "retail_rfm_monetary": m,
+        "retail_rfm_group": rfm_group(r, f, m),
+        "retail_high_value": partner.retail_total_spent >= high,
+    }
+
+
+def naive_sync_tags(partner, rules, command):
+    """Link or unlink each segment tag of ``rules`` [(domain, tag id)] on
+    ``partner``, one write each, as a naive module would."""
+    for domain, tag_id in rules:
+        inside = bool(partner.filtered_domain(domain))
+        has = tag_id in partner.category_id.ids
+        if inside and not has:
+            partner.write({"category_id": [command.link(tag_id)]})
+        elif has and not inside:
+            partner.write({"category_id": [command.unlink(tag_id)]})
+
+
 def die(message, code=2):
     print(f"ERROR: {message}", file=sys.stderr, flush=True)
     sys.exit(code)
@@ -475,11 +523,7 @@ class Bench:
             ids = [row[0] for row in env.cr.fetchall()]
         sample = random.Random(PY_SEED).sample(ids, min(self.args.sample, len(ids)))
         name = f"naive ORM way, {len(sample):,}-member sample"
-        fields = [
-            "retail_last_purchase_date",
-            "retail_order_count",
-            "retail_total_spent",
-        ]
+        fields = list(RFM_KEYS)
         with self.env(commit=False) as env:
             Partner = env["res.partner"]
             segments = self.segments(env)
@@ -496,41 +540,13 @@ class Bench:
                 read_seconds = time.perf_counter() - read_start
                 # quintile limits from the rows read (a naive module would
                 # read them all: the same per-member cost)
-                buyers = [r for r in rows if r["retail_order_count"] > 0]
-
-                def limits(key):
-                    values = sorted(r[key] for r in buyers)
-                    return [values[len(values) * k // 5] for k in range(1, 5)]
-
-                lim = {f: limits(f) for f in fields}
-                spent = sorted(r["retail_total_spent"] for r in buyers)
-                high = spent[int(len(spent) * (1 - HIGH_VALUE_SHARE))] if spent else 0
+                lim, high = naive_rfm_limits(rows, HIGH_VALUE_SHARE)
                 # 2. per member: scores, write, then each segment's tag
                 write_start = time.perf_counter()
                 for start in range(0, len(sample), ORM_BATCH):
                     for partner in Partner.browse(sample[start : start + ORM_BATCH]):
-                        if partner.retail_order_count > 0:
-                            r, f, m = (
-                                bisect.bisect_right(lim[field], partner[field]) + 1
-                                for field in fields
-                            )
-                            vals = {
-                                "retail_rfm_recency": r,
-                                "retail_rfm_frequency": f,
-                                "retail_rfm_monetary": m,
-                                "retail_rfm_group": rfm_group(r, f, m),
-                                "retail_high_value": partner.retail_total_spent >= high,
-                            }
-                        else:
-                            vals = dict.fromkeys(RFM_COLUMNS, False)
-                        partner.write(vals)
-                        for domain, tag_id in rules:
-                            inside = bool(partner.filtered_domain(domain))
-                            has = tag_id in partner.category_id.ids
-                            if inside and not has:
-                                partner.write({"category_id": [Command.link(tag_id)]})
-                            elif has and not inside:
-                                partner.write({"category_id": [Command.unlink(tag_id)]})
+                        partner.write(naive_rfm_scores(partner, lim, high, rfm_group))
+                        naive_sync_tags(partner, rules, Command)
                     env.flush_all()
                     env.invalidate_all()
                 write_seconds = time.perf_counter() - write_start

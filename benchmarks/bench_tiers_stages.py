@@ -34,7 +34,6 @@ Exit code: 0 when the targets are met and the check passes, 1 otherwise.
 """
 
 import argparse
-import bisect
 import json
 import os
 import random
@@ -44,6 +43,13 @@ import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+
+from bench_rfm_segments import (
+    RFM_KEYS,
+    naive_rfm_limits,
+    naive_rfm_scores,
+    naive_sync_tags,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "retail_crm"
@@ -65,13 +71,6 @@ SEGMENTS = (
     "segment_high_value",
     "segment_new_this_month",
     "segment_birthday_this_month",
-)
-RFM_FIELDS = (
-    "retail_rfm_recency",
-    "retail_rfm_frequency",
-    "retail_rfm_monetary",
-    "retail_rfm_group",
-    "retail_high_value",
 )
 
 
@@ -590,27 +589,14 @@ class Bench:
             today = Partner._retail_today(company)
             segments = self.segments(env)
             segment_rules = [(g._retail_member_domain(), g.tag_id.id) for g in segments]
-            rfm_keys = (
-                "retail_last_purchase_date",
-                "retail_order_count",
-                "retail_total_spent",
-            )
             start = time.perf_counter()
             # RFM: the quintile limits from the statistics read (a naive
             # module reads them all: the same cost per member)
             stats = []
             for i in range(0, len(sample), ORM_BATCH):
-                stats += Partner.browse(sample[i : i + ORM_BATCH]).read(list(rfm_keys))
+                stats += Partner.browse(sample[i : i + ORM_BATCH]).read(list(RFM_KEYS))
                 env.invalidate_all()
-            buyers = [r for r in stats if r["retail_order_count"] > 0]
-
-            def limits(key, buyers=buyers):
-                values = sorted(r[key] for r in buyers)
-                return [values[len(values) * k // 5] for k in range(1, 5)]
-
-            lim = {key: limits(key) for key in rfm_keys}
-            spent = sorted(r["retail_total_spent"] for r in buyers)
-            high = spent[int(len(spent) * (1 - HIGH_VALUE_SHARE))] if spent else 0
+            lim, high = naive_rfm_limits(stats, HIGH_VALUE_SHARE)
             for i in range(0, len(sample), ORM_BATCH):
                 env.invalidate_all()
                 for member in Partner.browse(sample[i : i + ORM_BATCH]).with_company(
@@ -680,30 +666,11 @@ class Bench:
                             }
                         )
                         vals.update(retail_stage=stage, retail_stage_date=today)
-                    if member.retail_order_count > 0:
-                        r, f, m = (
-                            bisect.bisect_right(lim[key], member[key]) + 1
-                            for key in rfm_keys
-                        )
-                        scores = {
-                            "retail_rfm_recency": r,
-                            "retail_rfm_frequency": f,
-                            "retail_rfm_monetary": m,
-                            "retail_rfm_group": rfm_group(r, f, m),
-                            "retail_high_value": member.retail_total_spent >= high,
-                        }
-                    else:
-                        scores = dict.fromkeys(RFM_FIELDS, False)
+                    scores = naive_rfm_scores(member, lim, high, rfm_group)
                     vals.update({k: v for k, v in scores.items() if member[k] != v})
                     if vals:
                         member.write(vals)
-                    for domain, tag_id in segment_rules:
-                        inside = bool(member.filtered_domain(domain))
-                        has = tag_id in member.category_id.ids
-                        if inside and not has:
-                            member.write({"category_id": [Command.link(tag_id)]})
-                        elif has and not inside:
-                            member.write({"category_id": [Command.unlink(tag_id)]})
+                    naive_sync_tags(member, segment_rules, Command)
                 env.flush_all()
             elapsed = time.perf_counter() - start
         label = "all changes" if reset else "nothing to change"
