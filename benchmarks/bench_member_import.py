@@ -13,7 +13,9 @@
    full-width, numeric cells), birthdays in mixed formats, genders, store
    codes, tags, some emails; 5 % of the rows repeat an earlier member with
    its mobile typed differently (duplicates inside the file).
-3. Times ``retail.member.import`` ``action_import()`` on it (reading,
+3. Vacuums the tables the runs write and checkpoints (before each timed
+   run, so that one run does not pay for the other's dead rows or WAL).
+   Times ``retail.member.import`` ``action_import()`` on it (reading,
    normalization, de-duplication and writes), as the superuser (HQ).
 4. Times Odoo's stock ``base_import.import`` ``execute_import`` of the same
    rows (first ``--base-import-rows``) as CSV into ``res.partner`` with the
@@ -208,6 +210,29 @@ class Bench:
         finally:
             cnx.close()
 
+    def settle(self):
+        """Same starting point for each timed run: the dead rows of earlier
+        (rolled back) runs vacuumed and the WAL checkpointed, so that neither
+        run pays for the other's checkpoint. CHECKPOINT needs a superuser
+        (or pg_checkpoint); without it the figures vary more."""
+        import psycopg2  # noqa: PLC0415
+
+        __, info = self.odoo.sql_db.connection_info_for(self.args.db)
+        cnx = psycopg2.connect(**info)
+        cnx.autocommit = True
+        try:
+            with cnx.cursor() as cr:
+                cr.execute(
+                    "VACUUM (ANALYZE) res_partner,"
+                    " res_partner_res_partner_category_rel, retail_member_stage_history"
+                )
+                try:
+                    cr.execute("CHECKPOINT")
+                except psycopg2.errors.InsufficientPrivilege:
+                    say("   (no CHECKPOINT: not a superuser)")
+        finally:
+            cnx.close()
+
     def addon_installed(self):
         found = self._query_admin(
             "postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [self.args.db]
@@ -373,6 +398,7 @@ def main(argv=None):
     )
 
     say("-- retail.member.import action_import() ...")
+    bench.settle()
     ours_s, counts = bench.ours(content)
     del content
     ours_rate = args.rows / ours_s
@@ -380,6 +406,7 @@ def main(argv=None):
 
     stock_rows = min(args.base_import_rows, args.rows)
     say(f"-- base_import execute_import() on {stock_rows} rows ...")
+    bench.settle()
     stock_s, stock_ids, stock_errors = bench.stock(build_csv(rows[:stock_rows]))
     stock_rate = stock_rows / stock_s
     say(

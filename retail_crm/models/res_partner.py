@@ -15,6 +15,7 @@ from odoo.tools import SQL, email_normalize, sql
 
 from ..tools.channels import RETAIL_CHANNELS
 from ..tools.phone import mask_phone, try_normalize_mobile
+from ..tools.planner import index_probes
 
 _logger = logging.getLogger(__name__)
 
@@ -410,23 +411,30 @@ class ResPartner(models.Model):
         if not members:
             return
         self.flush_model(["is_retail_member", "retail_mobile", "active", "company_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT array_agg(id ORDER BY id)
-                  FROM res_partner
-                 WHERE is_retail_member AND active
-                   AND retail_mobile = ANY(%s)
-                   AND company_id = ANY(%s)
-                 GROUP BY company_id, retail_mobile
+        with index_probes(self.env.cr):
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT array_agg(p.id ORDER BY p.id)
+                  FROM unnest(%s::varchar[]) AS u(mobile)
+                 -- one index probe per mobile (see index_probes): a scan of
+                 -- the company's members is what the planner prefers for a
+                 -- large batch while an import grows the table (40 ms a
+                 -- batch of 1,000 at 90,000 members)
+                 CROSS JOIN LATERAL (
+                       SELECT id, company_id FROM res_partner
+                        WHERE retail_mobile = u.mobile
+                          AND is_retail_member AND active
+                          AND company_id = ANY(%s)
+                       OFFSET 0) p
+                 GROUP BY p.company_id, u.mobile
                 HAVING count(*) > 1
-                 LIMIT 1
                 """,
-                members.mapped("retail_mobile"),
-                members.company_id.ids,
+                    sorted(set(members.mapped("retail_mobile"))),
+                    members.company_id.ids,
+                )
             )
-        )
-        row = self.env.cr.fetchone()
+            row = self.env.cr.fetchone()
         if row:
             ids = row[0]
             member = self.browse([i for i in ids if i in members.ids][:1] or ids[:1])
@@ -459,15 +467,28 @@ class ResPartner(models.Model):
         coded = self.filtered("retail_member_code")
         if not coded:
             return
-        # sudo: codes are unique across stores the user may not see.
-        clashes = self.sudo().search_count(
-            [
-                ("retail_member_code", "in", coded.mapped("retail_member_code")),
-                ("company_id", "in", coded.company_id.ids),
-                ("id", "not in", coded.ids),
-                ("active", "in", (True, False)),
-            ]
-        )
+        # Codes are unique across stores the user may not see, archived
+        # members included: SQL, one index probe per code (index_probes).
+        self.flush_model(["retail_member_code", "company_id"])
+        with index_probes(self.env.cr):
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT 1
+                  FROM unnest(%s::varchar[]) AS u(code)
+                 WHERE EXISTS (SELECT 1 FROM res_partner p
+                                WHERE p.retail_member_code = u.code
+                                  AND p.company_id = ANY(%s)
+                                  AND p.id <> ALL(%s)
+                               OFFSET 0)
+                 LIMIT 1
+                """,
+                    sorted(set(coded.mapped("retail_member_code"))),
+                    coded.company_id.ids,
+                    coded.ids,
+                )
+            )
+            clashes = self.env.cr.fetchone()
         codes = coded.mapped(lambda p: (p.company_id.id, p.retail_member_code))
         if clashes or len(codes) != len(set(codes)):
             raise ValidationError(

@@ -2,8 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Mobile normalization and masking: plain functions, no database."""
 
+import random
+
 from odoo.tests import BaseCase, tagged
 
+from ..tools import phone
 from ..tools.phone import (
     PhoneError,
     mask_phone,
@@ -107,6 +110,47 @@ class TestPhone(BaseCase):
         with self.assertRaises(PhoneError) as catcher:
             normalize_mobile("9123 4567")
         self.assertEqual(catcher.exception.code, "invalid")
+
+    def test_chinese_mobile_fast_path(self):
+        """Eleven digits from 1 (with or without +86) skip phonenumbers'
+        parse(): the result is the one of the full path for every prefix."""
+        rnd = random.Random(7)
+        fast = 0
+        for prefix in range(1000, 2000):
+            for __ in range(3):
+                national = f"{prefix}{rnd.randrange(10**7):07d}"
+                for text, region in (
+                    (national, "CN"),
+                    ("+86" + national, "CN"),
+                    ("+86" + national, "HK"),
+                ):
+                    with self.subTest(text=text, region=region):
+                        try:
+                            kind, result = phone._parse(text, region, text)
+                        except PhoneError:  # e.g. 114... read as 114 + a short number
+                            kind, result = phone.PhoneNumberType.UNKNOWN, None
+                        if phone._cn_mobile_candidate(text, region) is not None:
+                            fast += 1
+                            self.assertEqual(
+                                phone._CN_TYPE(national, phone._CN_METADATA), kind
+                            )
+                            self.assertEqual("+86" + national, result)
+                        phone._NORMALIZED.clear()
+                        try:
+                            got = normalize_mobile(text, region)
+                        except PhoneError as err:
+                            got = err.code
+                        if kind == phone.PhoneNumberType.UNKNOWN:
+                            self.assertEqual(got, "invalid")
+                        elif kind in phone._MOBILE_TYPES:
+                            self.assertEqual(got, result)
+                        else:
+                            self.assertEqual(got, "not_mobile")
+        # the 11x, 12x and 179x numbers (dialling prefixes) take the full path
+        self.assertGreater(fast, 7000)
+        self.assertIsNone(phone._cn_mobile_candidate("11800138000", "CN"))
+        self.assertIsNone(phone._cn_mobile_candidate("17951138000", "CN"))
+        self.assertIsNone(phone._cn_mobile_candidate("13800138000", "HK"))
 
     def test_phone_error(self):
         err = PhoneError("not_mobile", "010-12345678")

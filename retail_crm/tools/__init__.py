@@ -4,3 +4,4 @@ from . import round_robin
 from . import rfm
 from . import lifecycle
 from . import tiers
+from . import planner
