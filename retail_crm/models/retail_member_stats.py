@@ -38,3 +38,11 @@ class RetailMemberStats(models.Model):
             "A member has one row of purchase statistics.",
         ),
     ]
+
+    def init(self):
+        # Half-full pages: a refresh rewrites most rows, and with room on
+        # their page the new versions are HOT updates (no index entries to
+        # add, less WAL): the full refresh of 1,000,000 members takes 9 s
+        # instead of 14 (benchmarks/README.md). Applies to the pages written
+        # from now on (all of them after a VACUUM FULL).
+        self.env.cr.execute("ALTER TABLE retail_member_stats SET (fillfactor = 50)")

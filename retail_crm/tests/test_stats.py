@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models.res_partner import STATS_FIELDS
 from .common import RetailCrmCommon, write_raw_stats
@@ -230,6 +231,69 @@ class TestStats(RetailCrmCommon):
         self.assertEqual(set(changed), set(with_orders.ids))
         self._assert_stats(members, orders)
         self.assertEqual(members._retail_refresh_purchase_stats(), [])
+
+    def test_full_refresh_by_range(self):
+        """The scan path of large batches gives the statistics of the
+        brute-force recount, for members with contacts too (the ids path)."""
+        members, orders = self._random_data(seed=23)
+        buyers = orders.filtered(lambda o: o.state == "sale").partner_id
+        with_orders = members & buyers.commercial_partner_id
+        without = members - with_orders
+        self.assertTrue(without)
+        # rows to rewrite, a row to delete (a member who never bought), none
+        # for the others
+        write_raw_stats(self.env, with_orders[:5].ids, order_count=-1)
+        write_raw_stats(self.env, with_orders[5:].ids)
+        write_raw_stats(self.env, without.ids, order_count=4, total_spent=40)
+        scan = dict(batch_size=100000, scan_min=1)
+        __, updated = self.Partner._retail_refresh_all_purchase_stats(**scan)
+        self._assert_stats(members, orders)
+        for member in without:
+            self._assert_no_stats(member)
+        self.assertGreaterEqual(updated, len(members))
+        self.assertEqual(self.Partner._retail_refresh_all_purchase_stats(**scan)[1], 0)
+        # a cancelled order, a new one: only those members change
+        sale = orders.filtered(lambda o: o.state == "sale" and o.partner_id in members)[
+            :1
+        ]
+        self._cancel(sale)
+        newcomer = without[:1]
+        orders |= self._order(newcomer, 12.34)
+        self._reset_stats(sale.partner_id | newcomer)
+        __, updated = self.Partner._retail_refresh_all_purchase_stats(**scan)
+        self.assertEqual(updated, len(sale.partner_id | newcomer))
+        self._assert_stats(members, orders)
+        # a non-member's row is left alone
+        write_raw_stats(self.env, self.non_member.ids, order_count=2)
+        self.Partner._retail_refresh_all_purchase_stats(**scan)
+        self.non_member.invalidate_recordset(list(STATS_FIELDS))
+        self.assertEqual(self.non_member.retail_order_count, 2)
+
+    def test_local_date_shortcut(self):
+        """Adding the zone's offset gives the dates AT TIME ZONE gives."""
+        stamps = [
+            datetime(1985, 6, 1, 20, 0),
+            datetime(1991, 9, 14, 16, 59),
+            datetime(2024, 3, 31, 0, 30),
+            datetime(2025, 10, 26, 0, 59),
+            datetime(2026, 11, 23, 15, 59, 59),
+            datetime(2026, 11, 23, 16, 0),
+            datetime(2030, 7, 4, 23, 0),
+        ]
+        for zone in ("Asia/Shanghai", "Europe/Paris", "UTC", "America/New_York"):
+            with self.subTest(zone=zone):
+                self.company.retail_timezone = zone
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT %s, (t AT TIME ZONE 'UTC' AT TIME ZONE %s)::date"
+                        " FROM unnest(%s::timestamp[]) AS u(t)",
+                        self.Partner._retail_stats_local_date("t", self.company),
+                        zone,
+                        stamps,
+                    )
+                )
+                for fast, exact in self.env.cr.fetchall():
+                    self.assertEqual(fast, exact)
 
     def test_cron(self):
         members, orders = self._random_data(seed=11, member_count=8, order_count=30)

@@ -301,6 +301,29 @@ class TestRetailPosServer(RetailPosCommon):
     # ------------------------------------------------------------------
     # Orders
     # ------------------------------------------------------------------
+    def test_full_refresh_by_range_counts_pos_orders(self):
+        """The full refresh by id range reads every purchase source (POS and
+        sales): the same figures as the refresh by member ids."""
+        session = self._open_session()
+        self._sync(self._ui_order(session, self.member1, qty=2))
+        self._sync(self._ui_order(session, self.member1, qty=1))
+        Partner = self.env["res.partner"]
+        members = self.member1 | self.member2
+        expected = {m: (m.retail_order_count, m.retail_total_spent) for m in members}
+        self.assertEqual(expected[self.member1], (2, 180.0))
+        self.env.cr.execute(
+            "UPDATE retail_member_stats SET order_count = -1, total_spent = 0"
+            " WHERE partner_id = ANY(%s)",
+            [members.ids],
+        )
+        members.invalidate_recordset()
+        Partner._retail_refresh_all_purchase_stats(batch_size=100000, scan_min=1)
+        for member in members:
+            self.assertEqual(
+                (member.retail_order_count, member.retail_total_spent),
+                expected[member],
+            )
+
     def test_order_feeds_statistics_and_tier_once(self):
         session = self._open_session()
         order = self._ui_order(session, self.member1, qty=2)
