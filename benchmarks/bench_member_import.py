@@ -21,7 +21,8 @@
    rows (first ``--base-import-rows``) as CSV into ``res.partner`` with the
    fields name, mobile, email, and extrapolates rows/second.
 5. Prints rows/second of both, the ratio, the peak memory of the process
-   (``resource.getrusage``) and the targets (>= 2,730 rows/s, <= 1 GB).
+   after our import (``resource.getrusage``; the stock import of many rows
+   raises it further, printed too) and the targets (>= 2,730 rows/s, <= 1 GB).
 
 Everything runs in transactions that are rolled back: the database is left
 as it was (use ``--commit`` to keep the imported members). Exit code 0 when
@@ -401,6 +402,8 @@ def main(argv=None):
     bench.settle()
     ours_s, counts = bench.ours(content)
     del content
+    # ru_maxrss only grows: read before the stock import adds its own peak
+    peak = peak_mb()
     ours_rate = args.rows / ours_s
     say(f"   {ours_s:.1f} s, {ours_rate:,.0f} rows/s, {counts}")
 
@@ -413,7 +416,6 @@ def main(argv=None):
         f"   {stock_s:.1f} s, {stock_rate:,.0f} rows/s, {stock_ids} partners, "
         f"{len(stock_errors)} errors"
     )
-    peak = peak_mb()
     ok_rate = ours_rate >= TARGET_ROWS_PER_SECOND
     ok_memory = peak <= TARGET_PEAK_MB
     say()
@@ -434,7 +436,8 @@ def main(argv=None):
         f"stock {stock_rows / bench.cpu['stock']:,.0f} rows "
         f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
-    say(f"peak memory             {peak:10,.0f} MB")
+    say(f"peak memory (ours)      {peak:10,.0f} MB")
+    say(f"peak memory (process)   {peak_mb():10,.0f} MB  (after the stock import too)")
     say(
         f"target >= {TARGET_ROWS_PER_SECOND} rows/s     {'PASS' if ok_rate else 'FAIL'}"
     )
