@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from ..models.res_partner import STATS_FIELDS
 from .common import RetailCrmCommon, write_raw_stats
@@ -263,6 +263,19 @@ class TestStats(RetailCrmCommon):
         __, updated = self.Partner._retail_refresh_all_purchase_stats(**scan)
         self.assertEqual(updated, len(sale.partner_id | newcomer))
         self._assert_stats(members, orders)
+        # a member of another company, its id among this company's members:
+        # each company's batch computes its own members only
+        other = self._new_member(
+            "Stats Member Other Company", "13600009999", self.s_other_company, None
+        )
+        # (the store of the other company has no manager: its first-purchase
+        # follow-up is skipped with a warning, not the subject here)
+        with mute_logger("odoo.addons.retail_crm.models.res_partner_followup"):
+            other_orders = self._order(other, 45.6, company_id=self.company_other.id)
+        write_raw_stats(self.env, (other | members[:1]).ids, order_count=-1)
+        self.Partner._retail_refresh_all_purchase_stats(**scan)
+        self._assert_stats(members, orders)
+        self._assert_stats(other, other_orders)
         # a non-member's row is left alone
         write_raw_stats(self.env, self.non_member.ids, order_count=2)
         self.Partner._retail_refresh_all_purchase_stats(**scan)
