@@ -3,6 +3,7 @@
 """Set-based (SQL) creation of imported members: same result as create()."""
 
 import re
+import time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
@@ -10,8 +11,8 @@ from odoo.tests import tagged
 
 from ..models import res_partner
 from ..tools.phone import mask_phone
-from ..wizards.retail_member_import import CREATE_CONTEXT
-from .test_import import HEADER, MemberImportCommon, counts, row
+from ..wizards.retail_member_import import CREATE_CONTEXT, _ImportContext
+from .test_import import HEADER, MemberImportCommon, counts, make_xlsx, row
 
 # Fields that differ between two members by construction.
 OWN_FIELDS = {
@@ -288,3 +289,34 @@ class TestMemberImportBulk(MemberImportCommon):
         self.assertEqual(member.commercial_partner_id, company)
         self.assertEqual(member.complete_name, "Bulk Co, Employee")
         self.assertEqual(member.retail_mobile, "+8613800138151")
+
+    def test_planner_statistics_during_an_import(self):
+        """An import that has doubled res_partner ANALYZEs its member columns
+        (in its own transaction); when another transaction holds the table's
+        ANALYZE lock, the import goes on at once without it and tries again
+        at its next batch."""
+        wizard = self._wizard(make_xlsx([HEADER, row(name="甲", mobile="13700137001")]))
+        table = wizard._read_table()
+        ctx = _ImportContext(wizard, wizard._mapping(table.headers), table, False, None)
+        ctx.refresh_planner_statistics(0)
+        start = ctx.known_rows
+        self.assertGreater(start, 0)
+        # fewer new rows than the table had: nothing to do
+        ctx.refresh_planner_statistics(1)
+        self.assertEqual((ctx.known_rows, ctx.created_since_analyze), (start, 1))
+        # another transaction analyzes res_partner (lock held until it ends)
+        with self.registry.cursor() as other:
+            other.execute("ANALYZE res_partner (id)")
+            began = time.monotonic()
+            ctx.refresh_planner_statistics(start)
+            self.assertLess(time.monotonic() - began, 5)
+            self.assertEqual(ctx.known_rows, start)
+            self.assertEqual(ctx.created_since_analyze, start + 1)
+            other.rollback()
+        # the next batch analyzes
+        ctx.refresh_planner_statistics(0)
+        self.assertEqual(
+            (ctx.known_rows, ctx.created_since_analyze), (2 * start + 1, 0)
+        )
+        self.env.cr.execute("SHOW lock_timeout")
+        self.assertEqual(self.env.cr.fetchone()[0], ctx.lock_timeout)

@@ -26,6 +26,7 @@ import logging
 import time
 from collections import Counter
 
+import psycopg2.errors
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
@@ -928,6 +929,7 @@ class _ImportContext:
         self._tags = None
         self.created_since_analyze = 0
         self.known_rows = None
+        self.lock_timeout = None
         # Codes written in the file: generated codes must avoid them.
         self.file_codes = set()
         if "member_code" in mapping:
@@ -955,6 +957,8 @@ class _ImportContext:
         """
         self.created_since_analyze += created
         if self.known_rows is None:
+            self.env.cr.execute("SHOW lock_timeout")
+            self.lock_timeout = self.env.cr.fetchone()[0]
             # counted, not read from pg_class: reltuples is written in place
             # by ANALYZE and VACUUM and survives a rolled back import
             self.env.cr.execute("SELECT count(*) FROM res_partner")
@@ -964,12 +968,28 @@ class _ImportContext:
         ):
             return
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "ANALYZE res_partner (%s)",
-                SQL(", ").join(SQL.identifier(name) for name in ANALYZED_COLUMNS),
-            )
-        )
+        cr = self.env.cr
+        # ANALYZE keeps its lock on res_partner until the import commits:
+        # another import running meanwhile (or autovacuum) holds it, and
+        # this one then goes on without, rather than waiting for it.
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute("SELECT set_config('lock_timeout', '50ms', true)")
+                cr.execute(
+                    SQL(
+                        "ANALYZE res_partner (%s)",
+                        SQL(", ").join(
+                            SQL.identifier(name) for name in ANALYZED_COLUMNS
+                        ),
+                    ),
+                    log_exceptions=False,
+                )
+                cr.execute(
+                    "SELECT set_config('lock_timeout', %s, true)", [self.lock_timeout]
+                )
+        except psycopg2.errors.LockNotAvailable:
+            _logger.info("Member import: res_partner is being analyzed elsewhere")
+            return
         self.known_rows += self.created_since_analyze
         self.created_since_analyze = 0
 
