@@ -1,6 +1,7 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import queue
 import re
 import threading
 from datetime import datetime, time
@@ -79,6 +80,11 @@ SQL_STATS_DIFFER = SQL(
         new.avg_ticket, new.w_count, new.w_total)"""
 )
 
+
+# Database connections of the full refresh by default (ir.config_parameter
+# retail_crm.stats_refresh_workers): each refreshes batches of its own in a
+# transaction of its own, on a core of the database server of its own.
+STATS_REFRESH_WORKERS = 2
 
 # Batches of the full refresh with at least this many members of a company
 # read the purchases of their id range in one scan (_retail_update_stats_range)
@@ -1625,14 +1631,23 @@ class ResPartner(models.Model):
 
     @api.model
     def _retail_refresh_all_purchase_stats(
-        self, batch_size=50000, cursor=0, scan_min=STATS_SCAN_MIN_MEMBERS
+        self, batch_size=50000, cursor=0, scan_min=STATS_SCAN_MIN_MEMBERS, workers=1
     ):
         """Full refresh of every member, in batches of ``batch_size`` ids.
 
         Returns ``(batches, updated)``. Used by the cron and the benchmark.
         The members of a company in a batch are read by id range when they
         are at least ``scan_min``, else by ids (see _retail_refresh_stats_batch).
+
+        ``workers`` > 1: the batches are refreshed ``workers`` at a time, each
+        by a thread with its own database cursor, and committed one by one
+        (:meth:`_retail_refresh_stats_parallel`). The workers only see what
+        is committed: the caller commits its own changes first.
         """
+        if workers > 1:
+            return self._retail_refresh_stats_parallel(
+                cursor, batch_size, workers, scan_min
+            )
         batches = updated = 0
         while True:
             done, cursor, count = self._retail_refresh_stats_batch(
@@ -1642,6 +1657,115 @@ class ResPartner(models.Model):
                 return batches, updated
             batches += 1
             updated += count
+
+    @api.model
+    def _retail_refresh_stats_parallel(
+        self,
+        cursor,
+        batch_size,
+        workers,
+        scan_min=STATS_SCAN_MIN_MEMBERS,
+        on_progress=None,
+    ):
+        """Refresh the members after ``cursor`` by ``workers`` batches at once.
+
+        Each worker thread has a database cursor of its own (PostgreSQL works
+        on one core per connection: the workers use as many cores of the
+        database server). In turn, under a lock, a worker takes the next batch
+        (:meth:`_retail_stats_batch_groups`), then refreshes it and commits.
+        The current transaction is flushed but not committed: the workers
+        read what is committed.
+
+        ``on_progress(members, cursor)`` is called in this thread each time the
+        batches up to ``cursor`` are all done, ``members`` being their count.
+        When a batch fails, the workers take no more batches, those running
+        end (committed), and the error is raised: a rerun from the last
+        cursor given to ``on_progress`` redoes the rest (the refresh is
+        idempotent). Returns ``(batches, updated)``.
+        """
+        self.env.flush_all()
+        state = {"cursor": cursor, "next": 0, "stop": False}
+        lock = threading.Lock()
+        results = queue.SimpleQueue()
+        threads = [
+            threading.Thread(
+                target=self._retail_stats_worker,
+                args=(state, lock, results, batch_size, scan_min),
+                name=f"retail_stats_refresh_{number}",
+            )
+            for number in range(workers)
+        ]
+        for thread in threads:
+            thread.start()
+        finished = {}
+        batches = updated = members = next_index = 0
+        error = None
+        running = len(threads)
+        while running:
+            item = results.get()
+            if item is None:  # a worker ended
+                running -= 1
+            elif isinstance(item, BaseException):
+                error = error or item
+            else:
+                index, done, end, changed = item
+                finished[index] = (done, end, changed)
+                while next_index in finished:
+                    done, end, changed = finished.pop(next_index)
+                    next_index += 1
+                    batches += 1
+                    updated += changed
+                    members += done
+                    if on_progress and error is None:
+                        on_progress(members, end)
+        for thread in threads:
+            thread.join()
+        # the workers changed members behind this environment's cache
+        self.env.invalidate_all()
+        if error is not None:
+            raise error
+        return batches, updated
+
+    def _retail_stats_worker(self, state, lock, results, batch_size, scan_min):
+        """Worker of :meth:`_retail_refresh_stats_parallel`: takes batches
+        until none is left, each refreshed and committed in its own
+        transaction (an environment is bound to its cursor, which one thread
+        at a time may use). Puts ``(index, members, end, updated)`` per batch,
+        an exception if one failed, and None when it ends."""
+        thread = threading.current_thread()
+        thread.dbname = self.env.cr.dbname
+        thread.uid = self.env.uid
+        try:
+            with self.env.registry.cursor() as cr:
+                # the transaction of this registry: Environment() would look
+                # the registry up by name, under a lock that the thread
+                # loading the registry (tests after an update) holds
+                cr.transaction = api.Transaction(self.env.registry)
+                env = api.Environment(cr, self.env.uid, self.env.context)
+                Partner = env["res.partner"]
+                while True:
+                    with lock:
+                        if state["stop"]:
+                            return
+                        start = state["cursor"]
+                        groups = Partner._retail_stats_batch_groups(start, batch_size)
+                        if not groups:
+                            state["stop"] = True
+                            return
+                        index = state["next"]
+                        state["next"] += 1
+                        state["cursor"] = max(row[3] for row in groups)
+                    done, end, changed = Partner._retail_refresh_stats_groups(
+                        groups, start, scan_min
+                    )
+                    cr.commit()  # pylint: disable=invalid-commit
+                    results.put((index, done, end, changed))
+        except Exception as error:  # noqa: BLE001 - raised by the caller
+            with lock:
+                state["stop"] = True
+            results.put(error)
+        finally:
+            results.put(None)
 
     @api.model
     def _retail_refresh_stats_batch(
@@ -1655,8 +1779,16 @@ class ResPartner(models.Model):
         ``scan_min``, else by their ids (:meth:`_retail_update_stats_sql`).
         """
         self.env.flush_all()
-        cr = self.env.cr
-        cr.execute(
+        return self._retail_refresh_stats_groups(
+            self._retail_stats_batch_groups(cursor, batch_size), cursor, scan_min
+        )
+
+    @api.model
+    def _retail_stats_batch_groups(self, cursor, batch_size):
+        """The batch of the full refresh after ``cursor``: the members with
+        ``id > cursor``, at most ``batch_size``, as ``(company_id, count,
+        min_id, max_id)`` per company."""
+        self.env.cr.execute(
             SQL(
                 """
                 SELECT company_id, count(*), min(id), max(id)
@@ -1669,9 +1801,15 @@ class ResPartner(models.Model):
                 batch_size,
             )
         )
-        rows = cr.fetchall()
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _retail_refresh_stats_groups(self, groups, cursor, scan_min):
+        """Refresh the batch ``groups`` (:meth:`_retail_stats_batch_groups`).
+        Returns ``(members, new_cursor, updated)``."""
+        cr = self.env.cr
         members = updated = 0
-        for company_id, count, low, high in rows:
+        for company_id, count, low, high in groups:
             company = self.env["res.company"].browse(company_id)
             if count >= scan_min:
                 # every member of the company between low and high is in the
@@ -1697,7 +1835,10 @@ class ResPartner(models.Model):
         The position is kept in ``retail_crm.stats_refresh_cursor`` as
         ``<date>:<last member id>`` after each batch, so a run that is
         interrupted resumes where it stopped on the same day (and starts over
-        on another day); a complete run clears it.
+        on another day); a complete run clears it. With more than one worker
+        (:meth:`_retail_stats_refresh_workers`) the batches run in parallel
+        transactions, and the position is the end of the last batch whose
+        batches before it are all done.
         """
         params = self.env["ir.config_parameter"].sudo()
         key = "retail_crm.stats_refresh_cursor"
@@ -1708,21 +1849,57 @@ class ResPartner(models.Model):
             "SELECT count(*) FROM res_partner WHERE is_retail_member AND id > %s",
             (cursor,),
         )
-        remaining = self.env.cr.fetchone()[0]
-        done_total = 0
+        total = self.env.cr.fetchone()[0]
         cron = self.env["ir.cron"]
-        while remaining > 0:
+        # registry.in_test_mode() is only set by HTTP tests: use the flag of
+        # the test runner, set for every test.
+        testing = getattr(threading.current_thread(), "testing", False)
+        # parallel workers read committed data only: not a test's
+        workers = 1 if testing else self._retail_stats_refresh_workers()
+        progress = {"done": 0}
+
+        def batch_done(done, position):
+            """The members up to ``position`` are refreshed (``done`` of them
+            in this run): remember the position, report, commit."""
+            progress["done"] = done
+            params.set_param(key, f"{today}:{position}")
+            cron._notify_progress(done=done, remaining=max(total - done, 0))
+            if not testing:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        if total and workers > 1:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._retail_refresh_stats_parallel(
+                cursor, batch_size, workers, on_progress=batch_done
+            )
+        while total and workers <= 1:
             done, cursor, __ = self._retail_refresh_stats_batch(cursor, batch_size)
             if not done:
                 break
-            params.set_param(key, f"{today}:{cursor}")
-            done_total += done
-            remaining = max(remaining - done, 0)
-            cron._notify_progress(done=done_total, remaining=remaining)
-            # registry.in_test_mode() is only set by HTTP tests: use the flag
-            # of the test runner, set for every test.
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            batch_done(progress["done"] + done, cursor)
         # a complete run forgets its position: the next run starts over
         params.set_param(key, False)
-        return done_total
+        return progress["done"]
+
+    @api.model
+    def _retail_stats_refresh_workers(self):
+        """Database connections of the nightly full refresh: the system
+        parameter ``retail_crm.stats_refresh_workers`` (1 refreshes one batch
+        at a time in the cron's own transaction), STATS_REFRESH_WORKERS when
+        it is not set or not a positive number."""
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("retail_crm.stats_refresh_workers", "")
+        )
+        value = value.strip()
+        if value.isdigit() and int(value) >= 1:
+            return int(value)
+        if value:
+            _logger.warning(
+                "retail_crm.stats_refresh_workers=%r is not a positive number: "
+                "%s workers",
+                value,
+                STATS_REFRESH_WORKERS,
+            )
+        return STATS_REFRESH_WORKERS

@@ -3,16 +3,22 @@
 """Purchase statistics of members, checked against a brute-force recount."""
 
 import random
+import threading
+import time as clock
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from psycopg2 import errors as pg_errors
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 from ..models.res_partner import STATS_FIELDS
 from .common import RetailCrmCommon, write_raw_stats
@@ -281,6 +287,163 @@ class TestStats(RetailCrmCommon):
         self.Partner._retail_refresh_all_purchase_stats(**scan)
         self.non_member.invalidate_recordset(list(STATS_FIELDS))
         self.assertEqual(self.non_member.retail_order_count, 2)
+
+    @contextmanager
+    def _committed_buyers(self):
+        """Members and confirmed orders committed in a transaction of their
+        own (workers with cursors of their own read committed data only),
+        deleted afterwards. Yields ``(env, members, orders)``, ``env`` being
+        on that transaction's cursor."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(
+                cr,
+                SUPERUSER_ID,
+                dict(DISABLED_MAIL_CONTEXT, retail_stats_no_hooks=True),
+            )
+            # the test's company is not committed: the main company is
+            company = env.ref("base.main_company")
+            product = env["product.product"].create(
+                {"name": "Parallel Refresh Product", "type": "service"}
+            )
+            store = env["retail.store"].create(
+                {
+                    "name": "Parallel Refresh Store",
+                    "code": "PARALLEL-REFRESH",
+                    "company_id": company.id,
+                    "manager_id": env.ref("base.user_admin").id,
+                }
+            )
+            members = env["res.partner"].create(
+                [
+                    {
+                        "name": f"Parallel Refresh {i}",
+                        "mobile": f"1369999{i:04d}",
+                        "is_retail_member": True,
+                        "company_id": company.id,
+                        "retail_store_id": store.id,
+                    }
+                    for i in range(5)
+                ]
+            )
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": member.id,
+                        "company_id": company.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": 10.5 * (i + 1) + j,
+                                    "tax_id": [Command.clear()],
+                                }
+                            )
+                        ],
+                    }
+                    for i, member in enumerate(members[:4])
+                    for j in range(i + 1)
+                ]
+            )
+            orders.action_confirm()
+            cr.commit()  # pylint: disable=invalid-commit
+            try:
+                yield env, members, orders
+            finally:
+                cr.rollback()
+                env.invalidate_all()
+                orders.with_context(disable_cancel_warning=True).action_cancel()
+                orders.unlink()
+                members.unlink()
+                store.unlink()
+                product.unlink()
+                cr.commit()  # pylint: disable=invalid-commit
+
+    def test_parallel_refresh(self):
+        """Two workers, each with a cursor of its own, refresh the committed
+        members batch by batch: the statistics of the brute-force recount,
+        progress reported in the order of the batches; a batch that fails
+        stops the run with its error, and a rerun finishes it."""
+        with self._committed_buyers() as (env, members, orders):
+            Partner = env["res.partner"]
+            cr = env.cr
+            cr.execute("SELECT count(*) FROM res_partner WHERE is_retail_member")
+            total = cr.fetchone()[0]
+            for scan_min in (1, 10000):  # by id range, by ids
+                with self.subTest(scan_min=scan_min):
+                    write_raw_stats(env, members.ids, order_count=-1)
+                    cr.commit()  # pylint: disable=invalid-commit
+                    progress = []
+                    batches, updated = Partner._retail_refresh_stats_parallel(
+                        0,
+                        batch_size=3,
+                        workers=2,
+                        scan_min=scan_min,
+                        on_progress=lambda done, end: progress.append((done, end)),
+                    )
+                    # a new snapshot: the workers' commits
+                    cr.commit()  # pylint: disable=invalid-commit
+                    self._assert_stats(members, orders)
+                    self._assert_no_stats(members[4])
+                    # every member changed: 4 rows rewritten, 1 deleted
+                    self.assertGreaterEqual(updated, len(members))
+                    self.assertEqual(batches, -(-total // 3))
+                    self.assertEqual(len(progress), batches)
+                    self.assertEqual(progress[-1][0], total)
+                    self.assertEqual(progress, sorted(progress))
+                    self.assertEqual(len({end for __, end in progress}), batches)
+            # nothing left to change
+            self.assertEqual(
+                Partner._retail_refresh_all_purchase_stats(batch_size=3, workers=2),
+                (-(-total // 3), 0),
+            )
+            # Another transaction has changed the row of a member since the
+            # worker refreshing it began: PostgreSQL refuses the worker's
+            # update (repeatable read), the run raises it.
+            write_raw_stats(env, members.ids, order_count=-1)
+            cr.commit()  # pylint: disable=invalid-commit
+            with self.registry.cursor() as other:
+                other.execute(
+                    "UPDATE retail_member_stats SET order_count = -2"
+                    " WHERE partner_id = %s",
+                    [members[0].id],
+                )
+                outcome = {}
+
+                def run():
+                    try:
+                        Partner.browse()._retail_refresh_stats_parallel(
+                            members[0].id - 1, batch_size=1, workers=2
+                        )
+                    except Exception as error:  # noqa: BLE001 - asserted below
+                        outcome["error"] = error
+
+                with mute_logger("odoo.sql_db"):
+                    runner = threading.Thread(target=run)
+                    # the run's own cursor is env's: not this thread's
+                    runner.start()
+                    self._wait_for_lock_wait(other)
+                    other.commit()
+                    runner.join(60)
+            self.assertFalse(runner.is_alive())
+            self.assertIsInstance(outcome.get("error"), pg_errors.SerializationFailure)
+            cr.rollback()
+            Partner._retail_refresh_all_purchase_stats(batch_size=3, workers=2)
+            cr.commit()  # pylint: disable=invalid-commit
+            self._assert_stats(members, orders)
+
+    def _wait_for_lock_wait(self, cr, timeout=30):
+        """Wait until a session of this database waits for a row lock."""
+        deadline = clock.monotonic() + timeout
+        while clock.monotonic() < deadline:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cr.fetchone()[0]:
+                return
+            clock.sleep(0.05)
+        self.fail("no worker waited for the locked row")
 
     def test_local_date_shortcut(self):
         """Adding the zone's offset gives the dates AT TIME ZONE gives."""
