@@ -1,7 +1,6 @@
 # Copyright 2026 Retail CRM developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import queue
 import re
 import threading
 from datetime import datetime, time
@@ -15,6 +14,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, sql
 
 from ..tools.channels import RETAIL_CHANNELS
+from ..tools.parallel import run_batches_in_workers
 from ..tools.phone import mask_phone, try_normalize_mobile
 from ..tools.planner import index_probes
 
@@ -81,10 +81,10 @@ SQL_STATS_DIFFER = SQL(
 )
 
 
-# Database connections of the full refresh by default (ir.config_parameter
-# retail_crm.stats_refresh_workers): each refreshes batches of its own in a
-# transaction of its own, on a core of the database server of its own.
-STATS_REFRESH_WORKERS = 2
+# Database connections of the nightly member jobs by default (ir.config_parameter
+# retail_crm.nightly_workers): each does batches of its own in a transaction
+# of its own, on a core of the database server of its own.
+NIGHTLY_WORKERS = 2
 
 # Batches of the full refresh with at least this many members of a company
 # read the purchases of their id range in one scan (_retail_update_stats_range)
@@ -1684,88 +1684,34 @@ class ResPartner(models.Model):
         idempotent). Returns ``(batches, updated)``.
         """
         self.env.flush_all()
-        state = {"cursor": cursor, "next": 0, "stop": False}
-        lock = threading.Lock()
-        results = queue.SimpleQueue()
-        threads = [
-            threading.Thread(
-                target=self._retail_stats_worker,
-                args=(state, lock, results, batch_size, scan_min),
-                name=f"retail_stats_refresh_{number}",
-            )
-            for number in range(workers)
-        ]
-        for thread in threads:
-            thread.start()
-        finished = {}
-        batches = updated = members = next_index = 0
-        error = None
-        running = len(threads)
-        while running:
-            item = results.get()
-            if item is None:  # a worker ended
-                running -= 1
-            elif isinstance(item, BaseException):
-                error = error or item
-            else:
-                index, done, end, changed = item
-                finished[index] = (done, end, changed)
-                while next_index in finished:
-                    done, end, changed = finished.pop(next_index)
-                    next_index += 1
-                    batches += 1
-                    updated += changed
-                    members += done
-                    if on_progress and error is None:
-                        on_progress(members, end)
-        for thread in threads:
-            thread.join()
-        # the workers changed members behind this environment's cache
-        self.env.invalidate_all()
-        if error is not None:
-            raise error
-        return batches, updated
+        totals = {"batches": 0, "updated": 0, "members": 0}
 
-    def _retail_stats_worker(self, state, lock, results, batch_size, scan_min):
-        """Worker of :meth:`_retail_refresh_stats_parallel`: takes batches
-        until none is left, each refreshed and committed in its own
-        transaction (an environment is bound to its cursor, which one thread
-        at a time may use). Puts ``(index, members, end, updated)`` per batch,
-        an exception if one failed, and None when it ends."""
-        thread = threading.current_thread()
-        thread.dbname = self.env.cr.dbname
-        thread.uid = self.env.uid
+        def take(env, position):
+            groups = env["res.partner"]._retail_stats_batch_groups(position, batch_size)
+            if not groups:
+                return None
+            return (position, groups), max(row[3] for row in groups)
+
+        def work(env, batch):
+            position, groups = batch
+            return env["res.partner"]._retail_refresh_stats_groups(
+                groups, position, scan_min
+            )
+
+        def done(batch, result):
+            members, end, updated = result
+            totals["batches"] += 1
+            totals["updated"] += updated
+            totals["members"] += members
+            if on_progress:
+                on_progress(totals["members"], end)
+
         try:
-            with self.env.registry.cursor() as cr:
-                # the transaction of this registry: Environment() would look
-                # the registry up by name, under a lock that the thread
-                # loading the registry (tests after an update) holds
-                cr.transaction = api.Transaction(self.env.registry)
-                env = api.Environment(cr, self.env.uid, self.env.context)
-                Partner = env["res.partner"]
-                while True:
-                    with lock:
-                        if state["stop"]:
-                            return
-                        start = state["cursor"]
-                        groups = Partner._retail_stats_batch_groups(start, batch_size)
-                        if not groups:
-                            state["stop"] = True
-                            return
-                        index = state["next"]
-                        state["next"] += 1
-                        state["cursor"] = max(row[3] for row in groups)
-                    done, end, changed = Partner._retail_refresh_stats_groups(
-                        groups, start, scan_min
-                    )
-                    cr.commit()  # pylint: disable=invalid-commit
-                    results.put((index, done, end, changed))
-        except Exception as error:  # noqa: BLE001 - raised by the caller
-            with lock:
-                state["stop"] = True
-            results.put(error)
+            run_batches_in_workers(self.env, workers, cursor, take, work, done)
         finally:
-            results.put(None)
+            # the workers changed members behind this environment's cache
+            self.env.invalidate_all()
+        return totals["batches"], totals["updated"]
 
     @api.model
     def _retail_refresh_stats_batch(
@@ -1836,7 +1782,7 @@ class ResPartner(models.Model):
         ``<date>:<last member id>`` after each batch, so a run that is
         interrupted resumes where it stopped on the same day (and starts over
         on another day); a complete run clears it. With more than one worker
-        (:meth:`_retail_stats_refresh_workers`) the batches run in parallel
+        (:meth:`_retail_nightly_workers`) the batches run in parallel
         transactions, and the position is the end of the last batch whose
         batches before it are all done.
         """
@@ -1855,7 +1801,7 @@ class ResPartner(models.Model):
         # the test runner, set for every test.
         testing = getattr(threading.current_thread(), "testing", False)
         # parallel workers read committed data only: not a test's
-        workers = 1 if testing else self._retail_stats_refresh_workers()
+        workers = 1 if testing else self._retail_nightly_workers()
         progress = {"done": 0}
 
         def batch_done(done, position):
@@ -1882,24 +1828,23 @@ class ResPartner(models.Model):
         return progress["done"]
 
     @api.model
-    def _retail_stats_refresh_workers(self):
-        """Database connections of the nightly full refresh: the system
-        parameter ``retail_crm.stats_refresh_workers`` (1 refreshes one batch
-        at a time in the cron's own transaction), STATS_REFRESH_WORKERS when
-        it is not set or not a positive number."""
+    def _retail_nightly_workers(self):
+        """Database connections of the nightly member jobs: the system
+        parameter ``retail_crm.nightly_workers`` (1: one batch at a time, in
+        the cron's own transaction), NIGHTLY_WORKERS when it is not set or
+        not a positive number."""
         value = (
             self.env["ir.config_parameter"]
             .sudo()
-            .get_param("retail_crm.stats_refresh_workers", "")
+            .get_param("retail_crm.nightly_workers", "")
         )
         value = value.strip()
         if value.isdigit() and int(value) >= 1:
             return int(value)
         if value:
             _logger.warning(
-                "retail_crm.stats_refresh_workers=%r is not a positive number: "
-                "%s workers",
+                "retail_crm.nightly_workers=%r is not a positive number: %s workers",
                 value,
-                STATS_REFRESH_WORKERS,
+                NIGHTLY_WORKERS,
             )
-        return STATS_REFRESH_WORKERS
+        return NIGHTLY_WORKERS

@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.lifecycle import STAGES
+from ..tools.parallel import run_batches_in_workers
 
 _logger = logging.getLogger(__name__)
 
@@ -264,23 +265,31 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _retail_run_member_batches(
-        self, company, work, label, cursor=0, batch_size=50000, on_batch=None
+        self,
+        company,
+        work,
+        label,
+        cursor=0,
+        batch_size=50000,
+        on_batch=None,
+        workers=1,
     ):
-        """Run ``work(ids)`` on the members of ``company`` in batches of ids.
+        """Run ``work(env, ids)`` on the members of ``company`` in batches of ids.
 
         Each batch runs in a savepoint: a failing batch is logged and the
         others continue. ``on_batch(last_id, count)`` is called after each
-        batch (progress, restart position, commit). Returns the number of
-        changed members reported by ``work``.
+        batch (progress, restart position, commit), in the order of the
+        batches. With ``workers`` > 1 the batches run on as many database
+        connections at once, each committed when done
+        (:func:`..tools.parallel.run_batches_in_workers`): ``work`` gets the
+        worker's environment, and the workers read committed data only.
+        Returns the number of changed members reported by ``work``.
         """
-        changed = 0
-        while True:
-            ids = self._retail_member_batch(company, cursor, batch_size)
-            if not ids:
-                return changed
+
+        def run(env, ids):
             try:
-                with self.env.cr.savepoint():
-                    changed += len(work(ids))
+                with env.cr.savepoint():
+                    return len(work(env, ids))
             except Exception:
                 _logger.exception(
                     "%s of %s: the batch of %d members from id %s failed; "
@@ -290,10 +299,37 @@ class ResPartner(models.Model):
                     len(ids),
                     ids[0],
                 )
-                self.env.invalidate_all()
-            cursor = ids[-1]
+                env.invalidate_all()
+                return 0
+
+        changed = {"count": 0}
+
+        def done(ids, count):
+            changed["count"] += count
             if on_batch:
-                on_batch(cursor, len(ids))
+                on_batch(ids[-1], len(ids))
+
+        if workers > 1:
+
+            def take(env, position):
+                ids = env["res.partner"]._retail_member_batch(
+                    company, position, batch_size
+                )
+                return (ids, ids[-1]) if ids else None
+
+            self.env.flush_all()
+            try:
+                run_batches_in_workers(self.env, workers, cursor, take, run, done)
+            finally:
+                # the workers changed members behind this environment's cache
+                self.env.invalidate_all()
+            return changed["count"]
+        while True:
+            ids = self._retail_member_batch(company, cursor, batch_size)
+            if not ids:
+                return changed["count"]
+            done(ids, run(self.env, ids))
+            cursor = ids[-1]
 
     @api.model
     def _retail_refresh_all_stages(self, batch_size=50000):
@@ -302,7 +338,9 @@ class ResPartner(models.Model):
         for company in self._retail_member_companies():
             changed += self._retail_run_member_batches(
                 company,
-                lambda ids, c=company: self._retail_stage_update_sql(c, ids),
+                lambda env, ids, c=company: env["res.partner"]._retail_stage_update_sql(
+                    c.with_env(env), ids
+                ),
                 "Lifecycle stages",
                 batch_size=batch_size,
             )
@@ -340,7 +378,8 @@ class ResPartner(models.Model):
         Batched, committed per batch and restartable: the position is kept in
         ``retail_crm.lifecycle_cursor`` as ``<date>|<job>|<last member id>``;
         an interrupted run resumes there on the same day. Both steps are
-        idempotent, so a rerun changes nothing.
+        idempotent, so a rerun changes nothing. The batches of each step run
+        on :meth:`_retail_nightly_workers` database connections at once.
         """
         params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.to_string(fields.Date.today())
@@ -364,6 +403,8 @@ class ResPartner(models.Model):
         progress = {"done": 0}
         cron = self.env["ir.cron"]
         testing = getattr(threading.current_thread(), "testing", False)
+        # parallel workers read committed data only: not a test's
+        workers = 1 if testing else self._retail_nightly_workers()
 
         for index in range(start, len(jobs)):
             kind, record = jobs[index]
@@ -378,18 +419,27 @@ class ResPartner(models.Model):
                 if not testing:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
 
+            if workers > 1:
+                # the workers read committed data only
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             if kind == "stage":
                 self._retail_run_member_batches(
                     record,
-                    lambda ids, c=record: self._retail_stage_update_sql(c, ids),
+                    lambda env, ids, c=record: env[
+                        "res.partner"
+                    ]._retail_stage_update_sql(c.with_env(env), ids),
                     "Lifecycle stages",
                     cursor=cursor,
                     batch_size=batch_size,
                     on_batch=on_batch,
+                    workers=workers,
                 )
             else:
                 record._retail_run_review(
-                    batch_size=batch_size, cursor=cursor, on_batch=on_batch
+                    batch_size=batch_size,
+                    cursor=cursor,
+                    on_batch=on_batch,
+                    workers=workers,
                 )
             cursor = 0
         params.set_param(LIFECYCLE_CURSOR_KEY, False)

@@ -15,6 +15,8 @@ from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools.parallel import run_batches_in_workers
+
 _logger = logging.getLogger(__name__)
 
 # Table of res.partner.category_id (many2many).
@@ -322,17 +324,30 @@ class RetailSegment(models.Model):
 
         Each segment is refreshed in a savepoint (and committed on its own
         when ``commit``): a failing one is logged and the others go on.
-        Idempotent. Returns the segments that failed.
+        With ``commit``, the segments are refreshed on
+        :meth:`res.partner._retail_nightly_workers` database connections at
+        once (each segment in a transaction of its own, the workers reading
+        what is committed). Idempotent. Returns the segments that failed.
         """
         self.env["res.partner"]._retail_refresh_rfm()
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        segments = self.search([("auto_tag", "=", True)])
+        return self.search([("auto_tag", "=", True)])._retail_sync_tags(commit=commit)
+
+    def _retail_sync_tags(self, commit=False, workers=None):
+        """Refresh the tags of the segments of ``self`` (see
+        :meth:`_retail_refresh_segments`); ``workers``: database connections
+        (by default :meth:`res.partner._retail_nightly_workers` with
+        ``commit``, else 1). Returns the segments that failed."""
+        segments = self
         cron = self.env["ir.cron"]
-        failed = self.browse()
-        for done, segment in enumerate(segments, start=1):
+        failed = []
+        progress = {"done": 0}
+
+        def sync(env, segment_id):
+            segment = env["retail.segment"].browse(segment_id)
             try:
-                with self.env.cr.savepoint():
+                with env.cr.savepoint():
                     segment._retail_sync_tag()
             except Exception:
                 _logger.exception(
@@ -340,9 +355,35 @@ class RetailSegment(models.Model):
                     segment.name,
                     segment.id,
                 )
-                self.env.invalidate_all()
-                failed |= segment
-            cron._notify_progress(done=done, remaining=len(segments) - done)
+                env.invalidate_all()
+                return False
+            return True
+
+        def done(segment_id, synced):
+            if not synced:
+                failed.append(segment_id)
+            progress["done"] += 1
+            cron._notify_progress(
+                done=progress["done"], remaining=len(segments) - progress["done"]
+            )
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return failed
+
+        if workers is None:
+            workers = self.env["res.partner"]._retail_nightly_workers() if commit else 1
+        if workers > 1 and len(segments) > 1:
+
+            def take(env, position):
+                if position >= len(segments):
+                    return None
+                return segments.ids[position], position + 1
+
+            try:
+                run_batches_in_workers(self.env, workers, 0, take, sync, done)
+            finally:
+                # the workers changed tags behind this environment's cache
+                self.env.invalidate_all()
+        else:
+            for segment in segments:
+                done(segment.id, sync(self.env, segment.id))
+        return self.browse(failed)

@@ -144,24 +144,28 @@ class RetailTierProgram(models.Model):
             program.sudo()._retail_run_review()
         return True
 
-    def _retail_run_review(self, batch_size=50000, cursor=0, on_batch=None):
+    def _retail_run_review(self, batch_size=50000, cursor=0, on_batch=None, workers=1):
         """Review the members of the program's company, batch per batch.
 
         Upgrades members below their eligible tier, downgrades (grace period,
         at most ``max_steps`` tiers) and ends expired overrides. Idempotent: a
         second run the same day changes nothing. A failing batch is logged
         and skipped; the next run retries it. Returns the number of members
-        whose tier line changed.
+        whose tier line changed. ``workers``: see
+        :meth:`res.partner._retail_run_member_batches`.
         """
         self.ensure_one()
         Partner = self.env["res.partner"]
         changed = Partner._retail_run_member_batches(
             self.company_id,
-            lambda ids: Partner._retail_tier_review_batch(self, ids),
+            lambda env, ids: env["res.partner"]._retail_tier_review_batch(
+                self.with_env(env), ids
+            ),
             "Tier review",
             cursor=cursor,
             batch_size=batch_size,
             on_batch=on_batch,
+            workers=workers,
         )
         today = Partner._retail_today(self.company_id)
         vals = {"last_review_date": today}

@@ -2,6 +2,7 @@ from . import test_phone
 from . import test_member
 from . import test_access
 from . import test_stats
+from . import test_parallel_jobs
 from . import test_import_rows
 from . import test_import
 from . import test_duplicates

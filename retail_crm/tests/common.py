@@ -18,7 +18,9 @@ nor clash with the test members' mobiles and codes::
     non_member     a company partner that is not a member
 """
 
-from odoo import Command
+from contextlib import contextmanager
+
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase
 from odoo.tests.common import new_test_user
 from odoo.tools import SQL
@@ -66,6 +68,78 @@ def write_raw_stats(env, partner_ids, **values):
             )
         )
     env["res.partner"].browse(ids).invalidate_recordset()
+
+
+@contextmanager
+def committed_buyers(registry):
+    """Members and confirmed orders committed in a transaction of their
+    own (workers with cursors of their own read committed data only),
+    deleted afterwards. Yields ``(env, members, orders)``, ``env`` being
+    on that transaction's cursor."""
+    with registry.cursor() as cr:
+        env = api.Environment(
+            cr,
+            SUPERUSER_ID,
+            dict(DISABLED_MAIL_CONTEXT, retail_stats_no_hooks=True),
+        )
+        # the test's company is not committed: the main company is
+        company = env.ref("base.main_company")
+        product = env["product.product"].create(
+            {"name": "Parallel Refresh Product", "type": "service"}
+        )
+        store = env["retail.store"].create(
+            {
+                "name": "Parallel Refresh Store",
+                "code": "PARALLEL-REFRESH",
+                "company_id": company.id,
+                "manager_id": env.ref("base.user_admin").id,
+            }
+        )
+        members = env["res.partner"].create(
+            [
+                {
+                    "name": f"Parallel Refresh {i}",
+                    "mobile": f"1369999{i:04d}",
+                    "is_retail_member": True,
+                    "company_id": company.id,
+                    "retail_store_id": store.id,
+                }
+                for i in range(5)
+            ]
+        )
+        orders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": member.id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": 10.5 * (i + 1) + j,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+                for i, member in enumerate(members[:4])
+                for j in range(i + 1)
+            ]
+        )
+        orders.action_confirm()
+        cr.commit()  # pylint: disable=invalid-commit
+        try:
+            yield env, members, orders
+        finally:
+            cr.rollback()
+            env.invalidate_all()
+            orders.with_context(disable_cancel_warning=True).action_cancel()
+            orders.unlink()
+            members.unlink()
+            store.unlink()
+            product.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
 
 
 class RetailCrmCommon(TransactionCase):

@@ -5,7 +5,6 @@
 import random
 import threading
 import time as clock
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,15 +12,13 @@ import pytz
 from dateutil.relativedelta import relativedelta
 from psycopg2 import errors as pg_errors
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
-
 from ..models.res_partner import STATS_FIELDS
-from .common import RetailCrmCommon, write_raw_stats
+from .common import RetailCrmCommon, committed_buyers, write_raw_stats
 
 CENT = Decimal("0.01")
 
@@ -288,83 +285,12 @@ class TestStats(RetailCrmCommon):
         self.non_member.invalidate_recordset(list(STATS_FIELDS))
         self.assertEqual(self.non_member.retail_order_count, 2)
 
-    @contextmanager
-    def _committed_buyers(self):
-        """Members and confirmed orders committed in a transaction of their
-        own (workers with cursors of their own read committed data only),
-        deleted afterwards. Yields ``(env, members, orders)``, ``env`` being
-        on that transaction's cursor."""
-        with self.registry.cursor() as cr:
-            env = api.Environment(
-                cr,
-                SUPERUSER_ID,
-                dict(DISABLED_MAIL_CONTEXT, retail_stats_no_hooks=True),
-            )
-            # the test's company is not committed: the main company is
-            company = env.ref("base.main_company")
-            product = env["product.product"].create(
-                {"name": "Parallel Refresh Product", "type": "service"}
-            )
-            store = env["retail.store"].create(
-                {
-                    "name": "Parallel Refresh Store",
-                    "code": "PARALLEL-REFRESH",
-                    "company_id": company.id,
-                    "manager_id": env.ref("base.user_admin").id,
-                }
-            )
-            members = env["res.partner"].create(
-                [
-                    {
-                        "name": f"Parallel Refresh {i}",
-                        "mobile": f"1369999{i:04d}",
-                        "is_retail_member": True,
-                        "company_id": company.id,
-                        "retail_store_id": store.id,
-                    }
-                    for i in range(5)
-                ]
-            )
-            orders = env["sale.order"].create(
-                [
-                    {
-                        "partner_id": member.id,
-                        "company_id": company.id,
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "product_uom_qty": 1,
-                                    "price_unit": 10.5 * (i + 1) + j,
-                                    "tax_id": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                    for i, member in enumerate(members[:4])
-                    for j in range(i + 1)
-                ]
-            )
-            orders.action_confirm()
-            cr.commit()  # pylint: disable=invalid-commit
-            try:
-                yield env, members, orders
-            finally:
-                cr.rollback()
-                env.invalidate_all()
-                orders.with_context(disable_cancel_warning=True).action_cancel()
-                orders.unlink()
-                members.unlink()
-                store.unlink()
-                product.unlink()
-                cr.commit()  # pylint: disable=invalid-commit
-
     def test_parallel_refresh(self):
         """Two workers, each with a cursor of its own, refresh the committed
         members batch by batch: the statistics of the brute-force recount,
         progress reported in the order of the batches; a batch that fails
         stops the run with its error, and a rerun finishes it."""
-        with self._committed_buyers() as (env, members, orders):
+        with committed_buyers(self.registry) as (env, members, orders):
             Partner = env["res.partner"]
             cr = env.cr
             cr.execute("SELECT count(*) FROM res_partner WHERE is_retail_member")
