@@ -191,6 +191,27 @@ class TestRfm(RetailCrmCommon):
         for r, f, m, group in self.env.cr.fetchall():
             self.assertEqual(group or False, rfm_group(r, f, m), (r, f, m))
 
+    def test_amounts_sorted_as_float8(self):
+        """The monetary score and the high-value rank sort the totals as
+        float8: the order and the ties of numeric, for amounts in cents up to
+        billions (random, equal, one cent apart)."""
+        rng = random.Random(8)
+        amounts = [f"{rng.randint(0, 10**11) / 100:.2f}" for __ in range(2000)]
+        amounts += ["0.00", "0.01", "0.10", "999999999.99", "1000000000.00"]
+        amounts += amounts[:50]  # ties
+        self.env.cr.execute(
+            SQL(
+                "SELECT array_agg(v ORDER BY v, n)"
+                "       = array_agg(v ORDER BY v::float8, n),"
+                " array_agg(rank ORDER BY n) = array_agg(frank ORDER BY n)"
+                "  FROM (SELECT v, n, rank() OVER (ORDER BY v DESC) AS rank,"
+                "               rank() OVER (ORDER BY v::float8 DESC) AS frank"
+                "          FROM unnest(%s::numeric[]) WITH ORDINALITY AS u(v, n)) x",
+                amounts,
+            )
+        )
+        self.assertEqual(self.env.cr.fetchone(), (True, True))
+
     def test_scores_not_writable(self):
         for field in RFM_FIELDS:
             with self.assertRaises(AccessError) as cm:
