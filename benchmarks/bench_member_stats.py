@@ -5,7 +5,7 @@
 
     python3 benchmarks/bench_member_stats.py --db rc_bench \
         [--members 1000000] [--orders 3000000] [--sample 2000] [--keep] \
-        [--batch-size N] [--addons-dir DIR]
+        [--workers 2] [--no-single] [--batch-size N] [--addons-dir DIR]
 
 1. Creates the database with ``retail_crm`` (no demo data) when it does not
    exist, opens an Odoo registry on it and updates the addon (``-u``) when
@@ -18,11 +18,15 @@
    real one (so that every member is really rewritten: the row of every buyer
    in ``retail_member_stats`` updated, that of every other member deleted),
    VACUUM FULLs the table (same starting point on every run), then times
-   ``res.partner._retail_refresh_all_purchase_stats()`` and its commit (wall
-   time, and CPU time of Odoo + its PostgreSQL backend), with the context
-   ``retail_stats_no_hooks``: the statistics alone, not the stage and tier
-   derivation that follows them (measured by bench_tiers_stages.py). Times a
-   second refresh with nothing to change as well.
+   ``res.partner._retail_refresh_all_purchase_stats(workers=2)`` and its
+   commits (wall time, and CPU time of Odoo + every PostgreSQL process), with
+   the context ``retail_stats_no_hooks``: the statistics alone, not the stage
+   and tier derivation that follows them (measured by bench_tiers_stages.py).
+   Two workers is the nightly cron's default: two database connections
+   refreshing a batch of 50,000 members each at a time, on the two cores.
+   Before, resets again and times the same refresh with one worker (printed
+   with its own ratio; ``--no-single`` skips it). Times a second refresh with
+   nothing to change as well.
 4. Times the stock ORM way on a random sample of members: per record,
    ``partner.sale_order_ids.filtered(lambda o: o.state == 'sale')`` then
    min/max/len/sum, then the write of the 7 values into stored columns of
@@ -153,6 +157,46 @@ class CpuMeter:
         odoo_cpu, pg_cpu = time.process_time(), proc_cpu(self.pid)
         if pg_cpu is not None and self.start[1] is not None:
             self.seconds = odoo_cpu - self.start[0] + pg_cpu - self.start[1]
+        return self.seconds
+
+
+def postgres_cpu():
+    """CPU seconds used so far by each local PostgreSQL process, by pid."""
+    usage = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm", encoding="ascii") as fh:
+                if fh.read().strip() != "postgres":
+                    continue
+        except OSError:
+            continue
+        seconds = proc_cpu(int(entry))
+        if seconds is not None:
+            usage[int(entry)] = seconds
+    return usage
+
+
+class ServerCpuMeter:
+    """CPU time of this process plus that of every local PostgreSQL process
+    (the backends of the refresh's worker connections, the WAL writer, the
+    checkpointer...): the work of a parallel refresh. None when the server
+    runs elsewhere (no postgres process in /proc)."""
+
+    def __init__(self):
+        self.start = (time.process_time(), postgres_cpu())
+        self.seconds = None
+
+    def stop(self):
+        odoo_cpu, pg_now = time.process_time(), postgres_cpu()
+        if pg_now:
+            pg_before = self.start[1]
+            self.seconds = (
+                odoo_cpu
+                - self.start[0]
+                + sum(cpu - pg_before.get(pid, 0.0) for pid, cpu in pg_now.items())
+            )
         return self.seconds
 
 
@@ -607,36 +651,45 @@ class Bench:
             )
         self.vacuum("retail_member_stats", full=True)
 
-    def run_refresh(self):
-        self.results["load_start"] = os.getloadavg()
-        with phase(self.timings, "reset the statistics + VACUUM FULL (not timed)"):
+    def refresh(self, name, workers):
+        """Time the full refresh with ``workers`` connections after a reset."""
+        with phase(self.timings, f"reset the statistics + VACUUM FULL before {name}"):
             self.reset_stats()
-        name = "full refresh (SQL, ours)"
         with phase(self.timings, name):
+            meter = ServerCpuMeter()
             with self.env() as env:
-                meter = CpuMeter(env.cr)
                 Partner = env["res.partner"].with_context(retail_stats_no_hooks=True)
                 batches, updated = Partner._retail_refresh_all_purchase_stats(
-                    **self.batch_kwargs()
+                    workers=workers, **self.batch_kwargs()
                 )
-        self.results.update(
-            batches=batches,
-            updated=updated,
-            ours=self.timings[name],
-            ours_cpu=meter.stop(),
-        )
+            cpu = meter.stop()
         say(f"   {batches} batches, {updated:,} members updated")
         if updated != self.results["members"]:
             say(
                 f"   WARNING: {updated:,} members updated, "
                 f"{self.results['members']:,} expected"
             )
+        return batches, updated, self.timings[name], cpu
+
+    def run_refresh(self):
+        self.results["load_start"] = os.getloadavg()
+        workers = self.args.workers
+        if self.args.single and workers > 1:
+            __, __, seconds, cpu = self.refresh("full refresh, one worker", 1)
+            self.results.update(single=seconds, single_cpu=cpu)
+        batches, updated, seconds, cpu = self.refresh(
+            f"full refresh (SQL, ours, {workers} worker{'s' if workers > 1 else ''})",
+            workers,
+        )
+        self.results.update(
+            batches=batches, updated=updated, ours=seconds, ours_cpu=cpu
+        )
         name = "second refresh, nothing to change"
         with phase(self.timings, name):
             with self.env() as env:
                 Partner = env["res.partner"].with_context(retail_stats_no_hooks=True)
                 __, again = Partner._retail_refresh_all_purchase_stats(
-                    **self.batch_kwargs()
+                    workers=workers, **self.batch_kwargs()
                 )
         self.results["noop_updated"] = again
         say(f"   {again:,} members updated")
@@ -907,6 +960,12 @@ class Bench:
             else "n/a"
         )
         width = 44
+        workers = self.args.workers
+        ours_label = (
+            f"ours: full refresh, {workers} workers"
+            if workers > 1
+            else "ours: full refresh (SQL, set-based)"
+        )
         lines = [
             "",
             "=" * 78,
@@ -927,8 +986,15 @@ class Bench:
             f"{HISTORY_DAYS} days",
             "-" * 78,
             f"{'':{width}} {'wall (s)':>10} {'CPU (s)':>10}",
-            f"{'ours: full refresh (SQL, set-based)':{width}} {ours:>10.1f}"
-            f" {fmt(r['ours_cpu'], '.1f'):>10}",
+            f"{ours_label:{width}} {ours:>10.1f} {fmt(r['ours_cpu'], '.1f'):>10}",
+            *(
+                [
+                    f"{'  the same with one worker':{width}} {r['single']:>10.1f}"
+                    f" {fmt(r['single_cpu'], '.1f'):>10}  ({orm / r['single']:.0f}x)"
+                ]
+                if r.get("single")
+                else []
+            ),
             f"{'stock ORM way, extrapolated (warm pass)':{width}} {orm:>10.0f}"
             f" {fmt(r['orm_cpu'], '.0f'):>10}",
             f"{'  first pass of the same sample':{width}} {r['orm_cold']:>10.0f}"
@@ -940,8 +1006,8 @@ class Bench:
             f"second refresh: {r['noop_updated']:,} rows updated",
             f"  ORM: {r['sample']:,}-member sample in {r['orm_sample']:.1f} s "
             f"({r['orm_per_member'] * 1000:.2f} ms/member, warm pass), rolled back",
-            "  CPU = this Odoo process + its PostgreSQL backend (less sensitive "
-            "to other load)",
+            "  CPU = this Odoo process + every PostgreSQL process (ours: all the "
+            "workers' backends) or its backend (ORM)",
             "-" * 78,
             status_line(
                 f"target: full refresh <= {TARGET_SECONDS:.0f} s",
@@ -1032,6 +1098,19 @@ def parse_args(argv=None):
         "(default: the method's own default)",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="database connections of the timed refresh (default 2, the "
+        "nightly cron's default: retail_crm.nightly_workers)",
+    )
+    parser.add_argument(
+        "--no-single",
+        dest="single",
+        action="store_false",
+        help="with --workers > 1, do not also time the refresh with one worker",
+    )
+    parser.add_argument(
         "--addons-dir",
         help="directory holding the retail_crm addon to measure (default: this "
         "repository), e.g. a worktree or a patched copy",
@@ -1050,8 +1129,8 @@ def parse_args(argv=None):
             "the benchmark writes millions of rows: use a database named "
             "rc_bench* (or pass --any-db)"
         )
-    if args.members < 1 or args.orders < 0 or args.sample < 1:
-        parser.error("--members and --sample must be >= 1, --orders >= 0")
+    if args.members < 1 or args.orders < 0 or args.sample < 1 or args.workers < 1:
+        parser.error("--members, --sample and --workers must be >= 1, --orders >= 0")
     return args
 
 
