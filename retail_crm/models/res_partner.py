@@ -1672,9 +1672,12 @@ class ResPartner(models.Model):
         Each worker thread has a database cursor of its own (PostgreSQL works
         on one core per connection: the workers use as many cores of the
         database server). In turn, under a lock, a worker takes the next batch
-        (:meth:`_retail_stats_batch_groups`), then refreshes it and commits.
-        The current transaction is flushed but not committed: the workers
-        read what is committed.
+        (:meth:`_retail_stats_batch_groups`), then refreshes it and commits
+        without waiting for the WAL flush (``synchronous_commit`` off: derived
+        data; the restart position, committed by this thread afterwards,
+        flushes the WAL before it, so a position that survives a crash never
+        points past a lost batch). The current transaction is flushed but not
+        committed: the workers read what is committed.
 
         ``on_progress(members, cursor)`` is called in this thread each time the
         batches up to ``cursor`` are all done, ``members`` being their count.
@@ -1693,6 +1696,11 @@ class ResPartner(models.Model):
             return (position, groups), max(row[3] for row in groups)
 
         def work(env, batch):
+            # A worker's transaction holds derived data only (statistics
+            # recomputed from the orders): its commit need not wait for the
+            # WAL flush. A crash may lose the last batches committed, which
+            # the restart (or the next night) recomputes.
+            env.cr.execute("SET LOCAL synchronous_commit TO OFF")
             position, groups = batch
             return env["res.partner"]._retail_refresh_stats_groups(
                 groups, position, scan_min
