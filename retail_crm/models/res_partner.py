@@ -16,7 +16,7 @@ from odoo.tools import SQL, email_normalize, sql
 from ..tools.channels import RETAIL_CHANNELS
 from ..tools.parallel import run_batches_in_workers
 from ..tools.phone import mask_phone, try_normalize_mobile
-from ..tools.planner import index_probes
+from ..tools.planner import index_probes, local_settings
 
 _logger = logging.getLogger(__name__)
 
@@ -1308,79 +1308,77 @@ class ResPartner(models.Model):
         )
         # JIT compiles this statement on every call (0.2-0.5 s a batch) for
         # no gain: off for this statement only.
-        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        jit = cr.fetchone()[0]
-        cr.execute(
-            SQL(
-                """
-                WITH agg AS (
-                    SELECT p.commercial_partner_id AS member_id,
-                           MIN(b.first_date) AS first_date,
-                           MAX(b.last_date) AS last_date,
-                           SUM(b.order_count) AS order_count,
-                           SUM(b.total) AS total,
-                           SUM(b.w_count) AS w_count,
-                           SUM(b.w_total) AS w_total
-                      FROM (%(sources)s) b
-                      JOIN res_partner p ON p.id = b.partner_id
-                     WHERE p.commercial_partner_id BETWEEN %(low)s AND %(high)s
-                       AND p.commercial_partner_id = ANY(%(member_ids)s)
-                     GROUP BY p.commercial_partner_id
-                ),
-                new AS (
-                    SELECT agg.member_id, %(row)s
-                      FROM agg
-                ),
-                -- only the rows that change are written (ON CONFLICT DO
-                -- UPDATE would lock, thus write, every unchanged row too)
-                changed AS (
-                    SELECT new.*
-                      FROM new
-                      LEFT JOIN retail_member_stats s
-                             ON s.partner_id = new.member_id
-                     WHERE s.partner_id IS NULL OR %(differ)s
-                ),
-                upserted AS (
-                    INSERT INTO retail_member_stats AS s
-                           (partner_id, first_purchase_date, last_purchase_date,
-                            order_count, total_spent, avg_ticket,
-                            window_order_count, window_spent)
-                    SELECT member_id, first_date, last_date, order_count, total,
-                           avg_ticket, w_count, w_total
-                      FROM changed
-                    ON CONFLICT (partner_id) DO UPDATE
-                       SET first_purchase_date = EXCLUDED.first_purchase_date,
-                           last_purchase_date = EXCLUDED.last_purchase_date,
-                           order_count = EXCLUDED.order_count,
-                           total_spent = EXCLUDED.total_spent,
-                           avg_ticket = EXCLUDED.avg_ticket,
-                           window_order_count = EXCLUDED.window_order_count,
-                           window_spent = EXCLUDED.window_spent
-                 RETURNING s.partner_id
-                ),
-                -- members without purchases any more (cancelled orders)
-                emptied AS (
-                    DELETE FROM retail_member_stats s
-                     WHERE s.partner_id BETWEEN %(low)s AND %(high)s
-                       AND s.partner_id = ANY(%(member_ids)s)
-                       AND NOT EXISTS (
-                           SELECT 1 FROM new WHERE new.member_id = s.partner_id)
-                 RETURNING s.partner_id
+        with local_settings(cr, jit="off"):
+            cr.execute(
+                SQL(
+                    """
+                    WITH agg AS (
+                        SELECT p.commercial_partner_id AS member_id,
+                               MIN(b.first_date) AS first_date,
+                               MAX(b.last_date) AS last_date,
+                               SUM(b.order_count) AS order_count,
+                               SUM(b.total) AS total,
+                               SUM(b.w_count) AS w_count,
+                               SUM(b.w_total) AS w_total
+                          FROM (%(sources)s) b
+                          JOIN res_partner p ON p.id = b.partner_id
+                         WHERE p.commercial_partner_id BETWEEN %(low)s AND %(high)s
+                           AND p.commercial_partner_id = ANY(%(member_ids)s)
+                         GROUP BY p.commercial_partner_id
+                    ),
+                    new AS (
+                        SELECT agg.member_id, %(row)s
+                          FROM agg
+                    ),
+                    -- only the rows that change are written (ON CONFLICT DO
+                    -- UPDATE would lock, thus write, every unchanged row too)
+                    changed AS (
+                        SELECT new.*
+                          FROM new
+                          LEFT JOIN retail_member_stats s
+                                 ON s.partner_id = new.member_id
+                         WHERE s.partner_id IS NULL OR %(differ)s
+                    ),
+                    upserted AS (
+                        INSERT INTO retail_member_stats AS s
+                               (partner_id, first_purchase_date, last_purchase_date,
+                                order_count, total_spent, avg_ticket,
+                                window_order_count, window_spent)
+                        SELECT member_id, first_date, last_date, order_count, total,
+                               avg_ticket, w_count, w_total
+                          FROM changed
+                        ON CONFLICT (partner_id) DO UPDATE
+                           SET first_purchase_date = EXCLUDED.first_purchase_date,
+                               last_purchase_date = EXCLUDED.last_purchase_date,
+                               order_count = EXCLUDED.order_count,
+                               total_spent = EXCLUDED.total_spent,
+                               avg_ticket = EXCLUDED.avg_ticket,
+                               window_order_count = EXCLUDED.window_order_count,
+                               window_spent = EXCLUDED.window_spent
+                     RETURNING s.partner_id
+                    ),
+                    -- members without purchases any more (cancelled orders)
+                    emptied AS (
+                        DELETE FROM retail_member_stats s
+                         WHERE s.partner_id BETWEEN %(low)s AND %(high)s
+                           AND s.partner_id = ANY(%(member_ids)s)
+                           AND NOT EXISTS (
+                               SELECT 1 FROM new WHERE new.member_id = s.partner_id)
+                     RETURNING s.partner_id
+                    )
+                    SELECT partner_id FROM upserted
+                     UNION ALL
+                    SELECT partner_id FROM emptied
+                    """,
+                    sources=sources,
+                    row=self._retail_stats_row_sql("agg", company),
+                    differ=SQL_STATS_DIFFER,
+                    member_ids=ids,
+                    low=low,
+                    high=high,
                 )
-                SELECT partner_id FROM upserted
-                 UNION ALL
-                SELECT partner_id FROM emptied
-                """,
-                sources=sources,
-                row=self._retail_stats_row_sql("agg", company),
-                differ=SQL_STATS_DIFFER,
-                member_ids=ids,
-                low=low,
-                high=high,
             )
-        )
-        updated = [row[0] for row in cr.fetchall()]
-        cr.execute("SELECT set_config('jit', %s, true)", [jit])
+            updated = [row[0] for row in cr.fetchall()]
         if updated:
             changed = self.browse(updated)
             changed.invalidate_recordset(list(STATS_FIELDS))
@@ -1494,117 +1492,102 @@ class ResPartner(models.Model):
         # merge joins, no nested loop (50,000 index probes), enough memory for
         # the hashes, no JIT, no parallel workers (each would aggregate the
         # purchases again). Local to the transaction, restored after it.
-        cr.execute(
-            """
-            SELECT current_setting('jit'), current_setting('work_mem'),
-                   current_setting('enable_nestloop'),
-                   current_setting('enable_hashagg'),
-                   current_setting('max_parallel_workers_per_gather'),
-                   set_config('jit', 'off', true),
-                   set_config('work_mem', '256MB', true),
-                   set_config('enable_nestloop', 'off', true),
-                   set_config('enable_hashagg', 'off', true),
-                   set_config('max_parallel_workers_per_gather', '0', true)
-            """
-        )
-        saved = cr.fetchone()[:5]
-        cr.execute(
-            SQL(
-                """
-                WITH b AS (%(buyers)s),
-                new AS (
-                    SELECT b.partner_id AS member_id, %(row)s
-                      FROM b
-                      JOIN res_partner p ON p.id = b.partner_id
-                     WHERE p.id BETWEEN %(low)s AND %(high)s
-                       AND p.is_retail_member AND p.company_id = %(company)s
-                       AND p.commercial_partner_id = p.id
-                       AND p.id <> ALL(%(complex)s)
-                ),
-                -- the rows to write: new buyers, changed figures, and rows
-                -- of members left without purchases (to delete)
-                diff AS MATERIALIZED (
-                    SELECT COALESCE(new.member_id, s.partner_id) AS member_id,
-                           new.member_id IS NULL AS gone,
-                           s.partner_id IS NULL AS added,
-                           new.first_date, new.last_date, new.order_count,
-                           new.total, new.avg_ticket, new.w_count, new.w_total
-                      FROM new
-                      FULL JOIN (SELECT * FROM retail_member_stats
-                                  WHERE partner_id BETWEEN %(low)s AND %(high)s) s
-                             ON s.partner_id = new.member_id
-                     WHERE new.member_id IS NULL OR s.partner_id IS NULL
-                        OR %(differ)s
-                ),
-                changed AS (
-                    UPDATE retail_member_stats s
-                       SET first_purchase_date = d.first_date,
-                           last_purchase_date = d.last_date,
-                           order_count = d.order_count,
-                           total_spent = d.total,
-                           avg_ticket = d.avg_ticket,
-                           window_order_count = d.w_count,
-                           window_spent = d.w_total
-                      FROM diff d
-                     WHERE NOT d.gone AND NOT d.added
-                       AND s.partner_id = d.member_id
-                       AND s.partner_id BETWEEN %(low)s AND %(high)s
-                 RETURNING s.partner_id
-                ),
-                added AS (
-                    INSERT INTO retail_member_stats
-                           (partner_id, first_purchase_date, last_purchase_date,
-                            order_count, total_spent, avg_ticket,
-                            window_order_count, window_spent)
-                    SELECT member_id, first_date, last_date, order_count, total,
-                           avg_ticket, w_count, w_total
-                      FROM diff d
-                     WHERE d.added
-                 RETURNING partner_id
-                ),
-                -- only the members of this range and company (the FULL JOIN
-                -- also yields rows of other partners)
-                emptied AS (
-                    DELETE FROM retail_member_stats s
-                     USING diff d
-                     WHERE d.gone AND s.partner_id = d.member_id
-                       AND s.partner_id BETWEEN %(low)s AND %(high)s
-                       AND EXISTS (
-                           SELECT 1 FROM res_partner m
-                            WHERE m.id = d.member_id
-                              AND m.id BETWEEN %(low)s AND %(high)s
-                              AND m.is_retail_member
-                              AND m.company_id = %(company)s
-                              AND m.commercial_partner_id = m.id
-                              AND m.id <> ALL(%(complex)s)
-                           OFFSET 0)
-                 RETURNING s.partner_id
+        with local_settings(
+            cr,
+            jit="off",
+            work_mem="256MB",
+            enable_nestloop="off",
+            enable_hashagg="off",
+            max_parallel_workers_per_gather=0,
+        ):
+            cr.execute(
+                SQL(
+                    """
+                    WITH b AS (%(buyers)s),
+                    new AS (
+                        SELECT b.partner_id AS member_id, %(row)s
+                          FROM b
+                          JOIN res_partner p ON p.id = b.partner_id
+                         WHERE p.id BETWEEN %(low)s AND %(high)s
+                           AND p.is_retail_member AND p.company_id = %(company)s
+                           AND p.commercial_partner_id = p.id
+                           AND p.id <> ALL(%(complex)s)
+                    ),
+                    -- the rows to write: new buyers, changed figures, and rows
+                    -- of members left without purchases (to delete)
+                    diff AS MATERIALIZED (
+                        SELECT COALESCE(new.member_id, s.partner_id) AS member_id,
+                               new.member_id IS NULL AS gone,
+                               s.partner_id IS NULL AS added,
+                               new.first_date, new.last_date, new.order_count,
+                               new.total, new.avg_ticket, new.w_count, new.w_total
+                          FROM new
+                          FULL JOIN (SELECT * FROM retail_member_stats
+                                      WHERE partner_id BETWEEN %(low)s AND %(high)s) s
+                                 ON s.partner_id = new.member_id
+                         WHERE new.member_id IS NULL OR s.partner_id IS NULL
+                            OR %(differ)s
+                    ),
+                    changed AS (
+                        UPDATE retail_member_stats s
+                           SET first_purchase_date = d.first_date,
+                               last_purchase_date = d.last_date,
+                               order_count = d.order_count,
+                               total_spent = d.total,
+                               avg_ticket = d.avg_ticket,
+                               window_order_count = d.w_count,
+                               window_spent = d.w_total
+                          FROM diff d
+                         WHERE NOT d.gone AND NOT d.added
+                           AND s.partner_id = d.member_id
+                           AND s.partner_id BETWEEN %(low)s AND %(high)s
+                     RETURNING s.partner_id
+                    ),
+                    added AS (
+                        INSERT INTO retail_member_stats
+                               (partner_id, first_purchase_date, last_purchase_date,
+                                order_count, total_spent, avg_ticket,
+                                window_order_count, window_spent)
+                        SELECT member_id, first_date, last_date, order_count, total,
+                               avg_ticket, w_count, w_total
+                          FROM diff d
+                         WHERE d.added
+                     RETURNING partner_id
+                    ),
+                    -- only the members of this range and company (the FULL JOIN
+                    -- also yields rows of other partners)
+                    emptied AS (
+                        DELETE FROM retail_member_stats s
+                         USING diff d
+                         WHERE d.gone AND s.partner_id = d.member_id
+                           AND s.partner_id BETWEEN %(low)s AND %(high)s
+                           AND EXISTS (
+                               SELECT 1 FROM res_partner m
+                                WHERE m.id = d.member_id
+                                  AND m.id BETWEEN %(low)s AND %(high)s
+                                  AND m.is_retail_member
+                                  AND m.company_id = %(company)s
+                                  AND m.commercial_partner_id = m.id
+                                  AND m.id <> ALL(%(complex)s)
+                               OFFSET 0)
+                     RETURNING s.partner_id
+                    )
+                    SELECT partner_id FROM changed
+                     UNION ALL
+                    SELECT partner_id FROM added
+                     UNION ALL
+                    SELECT partner_id FROM emptied
+                    """,
+                    buyers=buyers,
+                    row=self._retail_stats_row_sql("b", company),
+                    differ=SQL_STATS_DIFFER,
+                    low=low,
+                    high=high,
+                    company=company.id,
+                    complex=_sql_int_array(complex_ids),
                 )
-                SELECT partner_id FROM changed
-                 UNION ALL
-                SELECT partner_id FROM added
-                 UNION ALL
-                SELECT partner_id FROM emptied
-                """,
-                buyers=buyers,
-                row=self._retail_stats_row_sql("b", company),
-                differ=SQL_STATS_DIFFER,
-                low=low,
-                high=high,
-                company=company.id,
-                complex=_sql_int_array(complex_ids),
             )
-        )
-        scanned = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            """
-            SELECT set_config('jit', %s, true), set_config('work_mem', %s, true),
-                   set_config('enable_nestloop', %s, true),
-                   set_config('enable_hashagg', %s, true),
-                   set_config('max_parallel_workers_per_gather', %s, true)
-            """,
-            saved,
-        )
+            scanned = [row[0] for row in cr.fetchall()]
         if scanned:
             changed = self.browse(scanned)
             changed.invalidate_recordset(list(STATS_FIELDS))
@@ -1808,8 +1791,7 @@ class ResPartner(models.Model):
         # registry.in_test_mode() is only set by HTTP tests: use the flag of
         # the test runner, set for every test.
         testing = getattr(threading.current_thread(), "testing", False)
-        # parallel workers read committed data only: not a test's
-        workers = 1 if testing else self._retail_nightly_workers()
+        workers = self._retail_nightly_workers()
         progress = {"done": 0}
 
         def batch_done(done, position):
@@ -1826,11 +1808,12 @@ class ResPartner(models.Model):
             self._retail_refresh_stats_parallel(
                 cursor, batch_size, workers, on_progress=batch_done
             )
-        while total and workers <= 1:
-            done, cursor, __ = self._retail_refresh_stats_batch(cursor, batch_size)
-            if not done:
-                break
-            batch_done(progress["done"] + done, cursor)
+        elif total:
+            while True:
+                done, cursor, __ = self._retail_refresh_stats_batch(cursor, batch_size)
+                if not done:
+                    break
+                batch_done(progress["done"] + done, cursor)
         # a complete run forgets its position: the next run starts over
         params.set_param(key, False)
         return progress["done"]
@@ -1840,7 +1823,12 @@ class ResPartner(models.Model):
         """Database connections of the nightly member jobs: the system
         parameter ``retail_crm.nightly_workers`` (1: one batch at a time, in
         the cron's own transaction), NIGHTLY_WORKERS when it is not set or
-        not a positive number."""
+        not a positive number; 1 in tests (other connections cannot see the
+        test's data)."""
+        # registry.in_test_mode() is only set by HTTP tests: the flag of the
+        # test runner is set for every test
+        if getattr(threading.current_thread(), "testing", False):
+            return 1
         value = (
             self.env["ir.config_parameter"]
             .sudo()

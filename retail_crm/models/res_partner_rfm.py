@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, sql
 
+from ..tools.planner import local_settings
 from ..tools.rfm import HIGH_VALUE_SHARE, RFM_GROUP_SQL, RFM_GROUPS
 
 _logger = logging.getLogger(__name__)
@@ -143,88 +144,79 @@ class ResPartner(models.Model):
         # work_mem (4 MB) each sort spills to disk at 1M members (~90 MB a
         # sort in memory). Raised for these statements only, then restored;
         # no JIT either (compiling the plan took seconds, for nothing).
-        cr.execute(
-            "SELECT current_setting('work_mem'), current_setting('jit'),"
-            " set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-            [RFM_WORK_MEM],
-        )
-        work_mem, jit = cr.fetchone()[:2]
-        cr.execute(
-            SQL(
-                """
-                -- res_partner is read once: the members with their scores
-                -- and statistics, then ranked and compared; the rows whose
-                -- scores change are kept apart, then updated by primary key
-                -- (joined to all the members, res_partner would be read
-                -- again and a million rows sorted to update a few).
-                CREATE TEMPORARY TABLE retail_rfm_changed AS
-                WITH members AS MATERIALIZED (
-                    SELECT p.id, p.company_id, p.active,
-                           st.order_count, st.last_purchase_date, st.total_spent,
-                           p.retail_rfm_recency AS old_r,
-                           p.retail_rfm_frequency AS old_f,
-                           p.retail_rfm_monetary AS old_m,
-                           p.retail_rfm_group AS old_grp,
-                           COALESCE(p.retail_high_value, FALSE) AS old_high
-                      FROM res_partner p
-                      LEFT JOIN retail_member_stats st ON st.partner_id = p.id
-                     WHERE p.is_retail_member
-                       %(company_filter)s
-                ),
-                buyers AS (
-                    SELECT id,
-                           NTILE(5) OVER (PARTITION BY company_id
-                               ORDER BY last_purchase_date, id) AS r,
-                           NTILE(5) OVER (PARTITION BY company_id
-                               ORDER BY order_count, id) AS f,
-                           -- sorted as float8: the same order as numeric
-                           -- (amounts in cents, far from float8's 15
-                           -- digits) for a fraction of the comparison cost
-                           NTILE(5) OVER (PARTITION BY company_id
-                               ORDER BY total_spent::float8, id) AS m,
-                           PERCENT_RANK() OVER (PARTITION BY company_id
-                               ORDER BY total_spent::float8 DESC) AS spent_rank
-                      FROM (SELECT id, company_id, last_purchase_date,
-                                   order_count, total_spent
-                              FROM members
-                             WHERE active AND order_count > 0) buying
-                ),
-                scored AS (
-                    SELECT mb.id, b.r, b.f, b.m,
-                           %(group_case)s AS grp,
-                           COALESCE(b.spent_rank < %(share)s, FALSE) AS high_value,
-                           mb.old_r, mb.old_f, mb.old_m, mb.old_grp, mb.old_high
-                      FROM members mb
-                      LEFT JOIN buyers b ON b.id = mb.id
+        with local_settings(cr, work_mem=RFM_WORK_MEM, jit="off"):
+            cr.execute(
+                SQL(
+                    """
+                    -- res_partner is read once: the members with their scores
+                    -- and statistics, then ranked and compared; the rows whose
+                    -- scores change are kept apart, then updated by primary key
+                    -- (joined to all the members, res_partner would be read
+                    -- again and a million rows sorted to update a few).
+                    CREATE TEMPORARY TABLE retail_rfm_changed AS
+                    WITH members AS MATERIALIZED (
+                        SELECT p.id, p.company_id, p.active,
+                               st.order_count, st.last_purchase_date, st.total_spent,
+                               p.retail_rfm_recency AS old_r,
+                               p.retail_rfm_frequency AS old_f,
+                               p.retail_rfm_monetary AS old_m,
+                               p.retail_rfm_group AS old_grp,
+                               COALESCE(p.retail_high_value, FALSE) AS old_high
+                          FROM res_partner p
+                          LEFT JOIN retail_member_stats st ON st.partner_id = p.id
+                         WHERE p.is_retail_member
+                           %(company_filter)s
+                    ),
+                    buyers AS (
+                        SELECT id,
+                               NTILE(5) OVER (PARTITION BY company_id
+                                   ORDER BY last_purchase_date, id) AS r,
+                               NTILE(5) OVER (PARTITION BY company_id
+                                   ORDER BY order_count, id) AS f,
+                               -- sorted as float8: the same order as numeric
+                               -- (amounts in cents, far from float8's 15
+                               -- digits) for a fraction of the comparison cost
+                               NTILE(5) OVER (PARTITION BY company_id
+                                   ORDER BY total_spent::float8, id) AS m,
+                               PERCENT_RANK() OVER (PARTITION BY company_id
+                                   ORDER BY total_spent::float8 DESC) AS spent_rank
+                          FROM (SELECT id, company_id, last_purchase_date,
+                                       order_count, total_spent
+                                  FROM members
+                                 WHERE active AND order_count > 0) buying
+                    ),
+                    scored AS (
+                        SELECT mb.id, b.r, b.f, b.m,
+                               %(group_case)s AS grp,
+                               COALESCE(b.spent_rank < %(share)s, FALSE) AS high_value,
+                               mb.old_r, mb.old_f, mb.old_m, mb.old_grp, mb.old_high
+                          FROM members mb
+                          LEFT JOIN buyers b ON b.id = mb.id
+                    )
+                    SELECT s.id, s.r, s.f, s.m, s.grp, s.high_value FROM scored s
+                     WHERE (s.old_r, s.old_f, s.old_m, s.old_grp, s.old_high)
+                           IS DISTINCT FROM (s.r, s.f, s.m, s.grp, s.high_value)
+                    """,
+                    company_filter=company_filter,
+                    group_case=SQL(RFM_GROUP_SQL),  # constant, no user input
+                    share=HIGH_VALUE_SHARE,
                 )
-                SELECT s.id, s.r, s.f, s.m, s.grp, s.high_value FROM scored s
-                 WHERE (s.old_r, s.old_f, s.old_m, s.old_grp, s.old_high)
-                       IS DISTINCT FROM (s.r, s.f, s.m, s.grp, s.high_value)
-                """,
-                company_filter=company_filter,
-                group_case=SQL(RFM_GROUP_SQL),  # constant, no user input
-                share=HIGH_VALUE_SHARE,
             )
-        )
-        cr.execute(
-            """
-            UPDATE res_partner p
-               SET retail_rfm_recency = c.r,
-                   retail_rfm_frequency = c.f,
-                   retail_rfm_monetary = c.m,
-                   retail_rfm_group = c.grp,
-                   retail_high_value = c.high_value
-              FROM retail_rfm_changed c
-             WHERE p.id = c.id
-         RETURNING p.id
-            """
-        )
-        updated = [row[0] for row in cr.fetchall()]
-        cr.execute("DROP TABLE retail_rfm_changed")
-        cr.execute(
-            "SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)",
-            [work_mem, jit],
-        )
+            cr.execute(
+                """
+                UPDATE res_partner p
+                   SET retail_rfm_recency = c.r,
+                       retail_rfm_frequency = c.f,
+                       retail_rfm_monetary = c.m,
+                       retail_rfm_group = c.grp,
+                       retail_high_value = c.high_value
+                  FROM retail_rfm_changed c
+                 WHERE p.id = c.id
+             RETURNING p.id
+                """
+            )
+            updated = [row[0] for row in cr.fetchall()]
+            cr.execute("DROP TABLE retail_rfm_changed")
         self.invalidate_model(list(RFM_FIELDS))
         _logger.info("RFM scores: %s members changed", len(updated))
         return updated

@@ -13,6 +13,7 @@ from odoo.tools import SQL
 
 from ..tools.lifecycle import STAGES
 from ..tools.parallel import run_batches_in_workers
+from ..tools.planner import local_settings
 from .res_partner import _sql_int_array
 
 _logger = logging.getLogger(__name__)
@@ -76,44 +77,42 @@ class ResPartner(models.Model):
         cr = self.env.cr
         # With stale statistics the planner's cost estimate can exceed the JIT
         # threshold: compiling then takes 0.2 s for a millisecond insert.
-        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
-        jit = cr.fetchone()[0]
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO retail_member_stage_history
-                       (partner_id, company_id, from_stage, to_stage, date,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT p.id, p.company_id, NULL, p.retail_stage, %(now)s,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  -- driven by the ids, one index probe per member (LATERAL
-                  -- ... LIMIT 1): in the transaction of a large import the
-                  -- statistics of res_partner and of the history are stale
-                  -- (empty tables for the planner), which made PostgreSQL
-                  -- scan the retail_stage index and the whole history for
-                  -- each member of each batch (quadratic: 1.2 s a batch of
-                  -- 1,000 at 20,000 imported members)
-                  FROM unnest(%(ids)s::int4[]) AS u(id)
-                 CROSS JOIN LATERAL (
-                       SELECT p.id, p.company_id, p.retail_stage
-                         FROM res_partner p
-                        WHERE p.id = u.id
-                        LIMIT 1) p
-                  LEFT JOIN LATERAL (
-                       SELECT 1 AS found
-                         FROM retail_member_stage_history h
-                        WHERE h.partner_id = p.id
-                        LIMIT 1) h ON TRUE
-                 WHERE p.retail_stage IS NOT NULL AND h.found IS NULL
-             RETURNING partner_id
-                """,
-                ids=list(dict.fromkeys(members.ids)),
-                now=now,
-                uid=self.env.uid,
+        with local_settings(cr, jit="off"):
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO retail_member_stage_history
+                           (partner_id, company_id, from_stage, to_stage, date,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT p.id, p.company_id, NULL, p.retail_stage, %(now)s,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      -- driven by the ids, one index probe per member (LATERAL
+                      -- ... LIMIT 1): in the transaction of a large import the
+                      -- statistics of res_partner and of the history are stale
+                      -- (empty tables for the planner), which made PostgreSQL
+                      -- scan the retail_stage index and the whole history for
+                      -- each member of each batch (quadratic: 1.2 s a batch of
+                      -- 1,000 at 20,000 imported members)
+                      FROM unnest(%(ids)s::int4[]) AS u(id)
+                     CROSS JOIN LATERAL (
+                           SELECT p.id, p.company_id, p.retail_stage
+                             FROM res_partner p
+                            WHERE p.id = u.id
+                            LIMIT 1) p
+                      LEFT JOIN LATERAL (
+                           SELECT 1 AS found
+                             FROM retail_member_stage_history h
+                            WHERE h.partner_id = p.id
+                            LIMIT 1) h ON TRUE
+                     WHERE p.retail_stage IS NOT NULL AND h.found IS NULL
+                 RETURNING partner_id
+                    """,
+                    ids=list(dict.fromkeys(members.ids)),
+                    now=now,
+                    uid=self.env.uid,
+                )
             )
-        )
-        logged = [row[0] for row in cr.fetchall()]
-        cr.execute("SELECT set_config('jit', %s, true)", [jit])
+            logged = [row[0] for row in cr.fetchall()]
         if logged:
             changed = self.browse(logged)
             changed.invalidate_recordset(["retail_stage_history_ids"])
@@ -405,8 +404,7 @@ class ResPartner(models.Model):
         progress = {"done": 0}
         cron = self.env["ir.cron"]
         testing = getattr(threading.current_thread(), "testing", False)
-        # parallel workers read committed data only: not a test's
-        workers = 1 if testing else self._retail_nightly_workers()
+        workers = self._retail_nightly_workers()
 
         for index in range(start, len(jobs)):
             kind, record = jobs[index]

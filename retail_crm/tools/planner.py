@@ -20,13 +20,26 @@ def index_probes(cr):
     and restored after the block; if a statement fails, the rollback of the
     transaction or savepoint undoes them.
     """
+    with local_settings(cr, enable_seqscan="off", jit="off"):
+        yield
+
+
+@contextmanager
+def local_settings(cr, **settings):
+    """Run the statements of the block with the planner ``settings`` (e.g.
+    ``jit="off", work_mem="256MB"``), local to the transaction; the values
+    from before the block are restored after it. If a statement fails, the
+    rollback of the transaction or savepoint undoes them."""
+    names = list(settings)
+    # current_setting() is evaluated before the set_config() that follows it
     cr.execute(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'),"
-        " set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+        "SELECT "
+        + ", ".join("current_setting(%s), set_config(%s, %s, true)" for __ in names),
+        [arg for name in names for arg in (name, name, str(settings[name]))],
     )
-    seqscan, jit = cr.fetchone()[:2]
+    saved = cr.fetchone()[0::2]
     yield
     cr.execute(
-        "SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)",
-        [seqscan, jit],
+        "SELECT " + ", ".join("set_config(%s, %s, true)" for __ in names),
+        [arg for pair in zip(names, saved, strict=True) for arg in pair],
     )
